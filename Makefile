@@ -1,0 +1,48 @@
+# Two entry points for a fresh machine: `make demo` and `make test`.
+# Both create the virtual environment in .venv on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB := demo-out/demo.db
+DEMO_URL := sqlite:///$(DEMO_DB)
+KK := $(BIN)/kleinkasso
+
+.PHONY: demo test lint check-types clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# The main job on the shipped example data: creditor, ERP export, returned
+# debits, daily run, bank statement, settlement, then the summary.
+demo: $(STAMP)
+	rm -rf demo-out
+	mkdir -p demo-out
+	$(KK) creditor add --config examples/creditor.toml --db $(DEMO_URL)
+	-$(KK) import open-items examples/open-items.csv --creditor spielwiese --db $(DEMO_URL)
+	$(KK) import returns examples/returns-camt054.xml --creditor spielwiese --db $(DEMO_URL)
+	$(KK) run --as-of 2026-11-16 --out demo-out --db $(DEMO_URL)
+	$(KK) import statement examples/statement-camt053.xml --db $(DEMO_URL)
+	$(KK) run --as-of 2026-12-04 --out demo-out --db $(DEMO_URL)
+	$(KK) settle --creditor spielwiese --period 2026-11 --out demo-out --db $(DEMO_URL)
+	$(KK) check --db $(DEMO_URL)
+	$(KK) summary --creditor spielwiese --as-of 2026-12-04 --db $(DEMO_URL)
+	@echo "Letters, e-mails and the settlement are in demo-out/"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/codespell src tests docs README.md
+
+check-types: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) lint check-types
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache

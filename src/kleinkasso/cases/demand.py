@@ -1,0 +1,257 @@
+"""Build the demand document of a case from the database.
+
+The document is frozen into the outbox row when the demand is queued, so the
+letter and the e-mail show the amounts as of the demand date, however late
+the relay delivers them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from kleinkasso import law
+from kleinkasso.cases.position import EARLY_RATE, case_position
+from kleinkasso.comms.document import (
+    DemandClaim,
+    DemandDocument,
+    FeeOption,
+    PostalAddress,
+    SupervisoryAuthority,
+)
+from kleinkasso.policy.creditor_config import CreditorConfig
+from kleinkasso.store.schema import item
+
+RETURN_COST_REASON = {
+    "de": "Rücklastschriftgebühr der Bank",
+    "en": "bank charge for the returned direct debit",
+}
+
+
+def _fee_option(fee: law.FeeResult, base_cents: int, pay_by: date | None) -> FeeOption:
+    return FeeOption(
+        rate=str(fee.rate),
+        fee_cents=fee.fee_cents,
+        expenses_cents=fee.expenses_cents,
+        vat_cents=fee.vat_cents,
+        total_cents=base_cents + fee.total_cents,
+        pay_by=pay_by,
+    )
+
+
+def _euros(cents: int) -> str:
+    return f"{law.cents_to_euros(cents):.2f}".replace(".", ",")
+
+
+def build_demand(
+    conn: sa.Connection,
+    config: CreditorConfig,
+    case_row: sa.Row[Any],
+    contact: sa.Row[Any],
+    as_of: date,
+) -> DemandDocument:
+    """Return the demand document of a case as of ``as_of`` (the letter date)."""
+    regular_rate = Decimal(config.dunning.regular_fee_rate)
+    position = case_position(conn, case_row.id, as_of, regular_rate)
+    language = config.dunning.language
+    subjects = {
+        row.id: row
+        for row in conn.execute(sa.select(item).where(item.c.case_id == case_row.id))
+    }
+    claims = []
+    rates = []
+    for claim in position.claims:
+        row = subjects[claim.item_id]
+        periods = claim.interest.periods if claim.interest else ()
+        rates.extend(period.rate_percent for period in periods)
+        claims.append(
+            DemandClaim(
+                item_ref=claim.item_ref,
+                subject=row.subject,
+                contract_date=row.contract_date,
+                due_date=row.due_date,
+                principal_cents=claim.principal_cents,
+                interest_cents=claim.interest_cents,
+                interest_rate_percent=str(periods[-1].rate_percent) if periods else "0",
+                interest_from=periods[0].start if periods else None,
+                interest_to=periods[-1].end if periods else None,
+                costs_cents=claim.costs_cents,
+                costs_reason=(
+                    f"{RETURN_COST_REASON[language]} ({row.return_reason})"
+                    if claim.costs_cents and row.return_reason
+                    else RETURN_COST_REASON[language]
+                    if claim.costs_cents
+                    else None
+                ),
+            )
+        )
+    base = position.principal_cents + position.interest_cents + position.costs_cents
+    deadline = law.simple_case_deadline(case_row.mandate_date, case_row.first_demand_on)
+    early = law.collection_fee(
+        case_row.fee_value_cents,
+        case_row.mandate_date,
+        EARLY_RATE,
+        vat=case_row.vat_charged,
+    )
+    regular = law.collection_fee(
+        case_row.fee_value_cents,
+        case_row.mandate_date,
+        regular_rate,
+        vat=case_row.vat_charged,
+    )
+    collector = config.collector
+    return DemandDocument(
+        case_ref=case_row.case_ref,
+        creditor_reference=case_row.creditor_reference,
+        letter_date=as_of,
+        language=language,
+        collector=PostalAddress(
+            name=collector.address.name,
+            street=collector.address.street,
+            postal_code=collector.address.postal_code,
+            city=collector.address.city,
+            country=collector.address.country,
+        ),
+        collector_email=collector.email,
+        collector_register=collector.register,
+        supervisory_authority=SupervisoryAuthority(
+            name=collector.authority.name,
+            address=PostalAddress(
+                name=collector.authority.name,
+                street=collector.authority.street,
+                postal_code=collector.authority.postal_code,
+                city=collector.authority.city,
+            ),
+            email=collector.authority.email,
+        ),
+        creditor=PostalAddress(
+            name=config.name,
+            street=config.address.street,
+            postal_code=config.address.postal_code,
+            city=config.address.city,
+            country=config.address.country,
+        ),
+        debtor=PostalAddress(
+            name=contact.name,
+            street=contact.street or "",
+            postal_code=contact.postal_code or "",
+            city=contact.city or "",
+            country=contact.country,
+        ),
+        debtor_email=contact.email,
+        claims=tuple(claims),
+        principal_cents=position.principal_cents,
+        interest_cents=position.interest_cents,
+        costs_cents=position.costs_cents,
+        fee_value_cents=case_row.fee_value_cents,
+        early=_fee_option(early, base, deadline),
+        regular=_fee_option(regular, base, None),
+        vat_charged=case_row.vat_charged,
+        interest_note=_interest_note(position.claims, language),
+        fee_note=_fee_note(early, regular, language),
+        payee_name=collector.account_holder,
+        payee_iban=collector.iban,
+        payee_bic=collector.bic,
+        portal_url=collector.portal_url,
+    )
+
+
+def _interest_note(claims: Any, language: str) -> str:
+    parts = []
+    for claim in claims:
+        if claim.interest is None:
+            continue
+        for period in claim.interest.periods:
+            if language == "de":
+                parts.append(
+                    f"{claim.item_ref}: {_euros(claim.interest.principal_cents)} € "
+                    f"× {str(period.rate_percent).replace('.', ',')} % p. a. "
+                    f"vom {period.start:%d.%m.%Y} bis {period.end:%d.%m.%Y} "
+                    f"({period.days} Tage)"
+                )
+            else:
+                parts.append(
+                    f"{claim.item_ref}: EUR {law.cents_to_euros(claim.interest.principal_cents)} "
+                    f"× {period.rate_percent} % p.a. from {period.start} to {period.end} "
+                    f"({period.days} days)"
+                )
+    if language == "de":
+        head = (
+            "Verzugszinsen nach § 288 BGB (Basiszinssatz zuzüglich 5 Prozentpunkte, "
+            "bei Unternehmern 9), taggenau auf 365 Tage gerechnet"
+        )
+        return head + (": " + "; ".join(parts) if parts else ": bisher keine.")
+    head = (
+        "Default interest under § 288 BGB (base rate plus 5 points, 9 for "
+        "businesses), actual days over 365"
+    )
+    return head + (": " + "; ".join(parts) if parts else ": none so far.")
+
+
+def _fee_note(early: law.FeeResult, regular: law.FeeResult, language: str) -> str:
+    if language == "de":
+        return (
+            "Inkassokosten als Verzugsschaden (§§ 280, 286 BGB), höchstens in Höhe "
+            "der Vergütung eines Rechtsanwalts (§ 13e RDG): Geschäftsgebühr "
+            f"Nr. 2300 VV RVG aus einem Gegenstandswert von {_euros(early.value_cents)} €, "
+            f"{str(early.rate).replace('.', ',')}-fach {_euros(early.fee_cents)} € bei "
+            f"Zahlung binnen zwei Wochen, sonst {str(regular.rate).replace('.', ',')}-fach "
+            f"{_euros(regular.fee_cents)} €; dazu die Auslagenpauschale Nr. 7002 VV RVG "
+            f"(20 %, höchstens 20 €). Tabelle: {early.table_version}."
+        )
+    return (
+        "Collection costs as damages for default (§§ 280, 286 BGB), capped at a "
+        "lawyer's fee (§ 13e RDG): business fee Nr. 2300 VV RVG on a value of "
+        f"EUR {law.cents_to_euros(early.value_cents)}, rate {early.rate} = "
+        f"EUR {law.cents_to_euros(early.fee_cents)} if paid within two weeks, "
+        f"otherwise rate {regular.rate} = EUR {law.cents_to_euros(regular.fee_cents)}; "
+        "plus the flat expenses Nr. 7002 VV RVG (20 %, at most EUR 20). "
+        f"Table: {early.table_version}."
+    )
+
+
+def document_to_json(document: DemandDocument) -> dict[str, Any]:
+    """Return the document as JSON-ready data (dates as ISO strings)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {key: plain(inner) for key, inner in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(inner) for inner in value]
+        return value
+
+    return plain(dataclasses.asdict(document))  # type: ignore[no-any-return]
+
+
+def _dates(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    result = dict(data)
+    for name in names:
+        if result.get(name):
+            result[name] = date.fromisoformat(result[name])
+    return result
+
+
+def document_from_json(data: dict[str, Any]) -> DemandDocument:
+    """Rebuild a document stored with :func:`document_to_json`."""
+    fields = dict(data)
+    for name in ("collector", "creditor", "debtor"):
+        fields[name] = PostalAddress(**fields[name])
+    authority = dict(fields["supervisory_authority"])
+    authority["address"] = PostalAddress(**authority["address"])
+    fields["supervisory_authority"] = SupervisoryAuthority(**authority)
+    fields["claims"] = tuple(
+        DemandClaim(
+            **_dates(claim, "contract_date", "due_date", "interest_from", "interest_to")
+        )
+        for claim in fields["claims"]
+    )
+    fields["early"] = FeeOption(**_dates(fields["early"], "pay_by"))
+    fields["regular"] = FeeOption(**_dates(fields["regular"], "pay_by"))
+    fields["letter_date"] = date.fromisoformat(fields["letter_date"])
+    return DemandDocument(**fields)

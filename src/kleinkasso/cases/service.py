@@ -1,0 +1,441 @@
+"""The daily run's case work: evaluate items, bundle them into cases, book the
+amounts, queue the demands, and raise the fee when the early window closes.
+
+Each step works in chunks, one transaction per chunk, and only touches rows
+whose state shows the step has not happened yet, so it can be killed at any
+point and run again without losing or repeating anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from kleinkasso import law
+from kleinkasso.cases import ledger
+from kleinkasso.cases.demand import build_demand, document_to_json
+from kleinkasso.cases.position import EARLY_RATE, fee_adjustment
+from kleinkasso.cases.refs import case_ref, creditor_reference
+from kleinkasso.policy.creditor_config import CreditorConfig
+from kleinkasso.policy.handover import ItemSnapshot, Outcome, decide
+from kleinkasso.store.schema import case, case_balance, creditor, item, outbox, party
+
+log = logging.getLogger(__name__)
+
+EVALUATE_CHUNK = 5000
+CASE_CHUNK = 200
+
+
+@dataclass
+class RunReport:
+    """What one daily run did for one creditor."""
+
+    creditor_id: str
+    evaluated: int = 0
+    handed_over: int = 0
+    waiting: int = 0
+    rejected: int = 0
+    cases_opened: int = 0
+    cases_extended: int = 0
+    fees_raised: int = 0
+    messages_queued: int = 0
+
+
+def evaluate_items(
+    engine: sa.Engine,
+    config: CreditorConfig,
+    as_of: date,
+    now: datetime,
+    report: RunReport,
+) -> None:
+    """Apply the handover rules to every waiting item of the creditor."""
+    last_id = 0
+    while True:
+        with engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(
+                    item,
+                    party.c.email,
+                    party.c.street,
+                    party.c.postal_code,
+                    party.c.city,
+                )
+                .join(
+                    party,
+                    sa.and_(
+                        party.c.creditor_id == item.c.creditor_id,
+                        party.c.customer_ref == item.c.customer_ref,
+                    ),
+                )
+                .where(
+                    item.c.creditor_id == config.id,
+                    item.c.state == "waiting",
+                    item.c.id > last_id,
+                )
+                .order_by(item.c.id)
+                .limit(EVALUATE_CHUNK)
+            ).all()
+            if not rows:
+                return
+            last_id = rows[-1].id
+            updates = [_evaluate(row, config, as_of, report) for row in rows]
+            conn.execute(
+                item.update()
+                .where(item.c.id == sa.bindparam("item_id"), item.c.state == "waiting")
+                .values(
+                    state=sa.bindparam("new_state"),
+                    reason=sa.bindparam("new_reason"),
+                    default_start=sa.bindparam("new_default_start"),
+                    updated_at=now,
+                ),
+                updates,
+            )
+
+
+def _evaluate(
+    row: sa.Row[Any], config: CreditorConfig, as_of: date, report: RunReport
+) -> dict[str, Any]:
+    report.evaluated += 1
+    has_letter = bool(row.street and row.postal_code and row.city)
+    channels = config.dunning.channels
+    reachable = ("email" in channels and row.email) or (
+        "letter" in channels and has_letter
+    )
+    decision = decide(
+        ItemSnapshot(
+            item_ref=row.item_ref,
+            due_date=row.due_date,
+            invoice_date=row.invoice_date,
+            reminder_date=row.reminder_date,
+            contract_date=row.contract_date,
+            consumer=row.consumer,
+            disputed=row.disputed,
+            category=row.category,
+            is_return=row.source == "returns",
+        ),
+        config.handover,
+        config.mandate_date,
+        as_of,
+    )
+    outcome, reason = decision.outcome, decision.reason
+    if outcome is Outcome.HAND_OVER and not reachable:
+        outcome = Outcome.WAIT
+        reason = "no postal address and no e-mail address for the configured channels"
+    if outcome is Outcome.HAND_OVER:
+        report.handed_over += 1
+    elif outcome is Outcome.WAIT:
+        report.waiting += 1
+    else:
+        report.rejected += 1
+    return {
+        "item_id": row.id,
+        "new_state": outcome.value,
+        "new_reason": reason,
+        "new_default_start": decision.default_start,
+    }
+
+
+def open_cases(
+    engine: sa.Engine,
+    config: CreditorConfig,
+    as_of: date,
+    now: datetime,
+    report: RunReport,
+) -> None:
+    """Bundle handed-over items into one case per debtor and queue the demands."""
+    after = ""
+    while True:
+        with engine.begin() as conn:
+            customers = (
+                conn.execute(
+                    sa.select(item.c.customer_ref)
+                    .where(
+                        item.c.creditor_id == config.id,
+                        item.c.state == "handed_over",
+                        item.c.case_id.is_(None),
+                        item.c.customer_ref > after,
+                    )
+                    .group_by(item.c.customer_ref)
+                    .order_by(item.c.customer_ref)
+                    .limit(CASE_CHUNK)
+                )
+                .scalars()
+                .all()
+            )
+            if not customers:
+                return
+            after = customers[-1]
+            for customer_ref in customers:
+                _bundle(conn, config, customer_ref, as_of, now, report)
+
+
+def _next_case_no(conn: sa.Connection, creditor_id: str) -> int:
+    number = conn.execute(
+        creditor.update()
+        .where(creditor.c.id == creditor_id)
+        .values(next_case_no=creditor.c.next_case_no + 1)
+        .returning(creditor.c.next_case_no)
+    ).scalar_one()
+    return int(number) - 1
+
+
+def _bundle(
+    conn: sa.Connection,
+    config: CreditorConfig,
+    customer_ref: str,
+    as_of: date,
+    now: datetime,
+    report: RunReport,
+) -> None:
+    items = conn.execute(
+        sa.select(item)
+        .where(
+            item.c.creditor_id == config.id,
+            item.c.customer_ref == customer_ref,
+            item.c.state == "handed_over",
+            item.c.case_id.is_(None),
+        )
+        .order_by(item.c.due_date, item.c.id)
+    ).all()
+    if not items:
+        return
+    case_row = conn.execute(
+        sa.select(case).where(
+            case.c.creditor_id == config.id,
+            case.c.customer_ref == customer_ref,
+            case.c.status == "open",
+        )
+    ).one_or_none()
+    new_case = case_row is None
+    if case_row is None:
+        case_row = _create_case(conn, config, customer_ref, as_of, now)
+        report.cases_opened += 1
+    else:
+        report.cases_extended += 1
+    ledger.post(
+        conn,
+        creditor_id=config.id,
+        case_id=case_row.id,
+        kind="handover",
+        booked_on=as_of,
+        rule="handover of claims in default (§§ 280, 286 BGB)",
+        lines=[
+            line
+            for row in items
+            for line in (
+                ledger.Line(ledger.DEBTOR_PRINCIPAL, row.principal_cents, row.id),
+                ledger.Line(ledger.CREDITOR_CLAIMS, -row.principal_cents),
+                ledger.Line(ledger.DEBTOR_COSTS, row.return_charges_cents, row.id),
+                ledger.Line(ledger.CREDITOR_CLAIMS, -row.return_charges_cents),
+            )
+        ],
+        now=now,
+        explanation={"item_refs": [row.item_ref for row in items]},
+    )
+    for row in items:
+        conn.execute(
+            item.update()
+            .where(item.c.id == row.id)
+            .values(
+                case_id=case_row.id,
+                interest_until=row.default_start,
+                reason=f"in case {case_row.case_ref}",
+                updated_at=now,
+            )
+        )
+    value = case_row.fee_value_cents + sum(row.principal_cents for row in items)
+    conn.execute(
+        case.update().where(case.c.id == case_row.id).values(fee_value_cents=value)
+    )
+    case_row = conn.execute(sa.select(case).where(case.c.id == case_row.id)).one()
+    book_fee(conn, config.id, case_row, Decimal(case_row.fee_rate), as_of, now)
+    kind = "first_demand" if new_case else "updated_demand"
+    report.messages_queued += queue_demand(conn, config, case_row, kind, as_of, now)
+
+
+def _create_case(
+    conn: sa.Connection,
+    config: CreditorConfig,
+    customer_ref: str,
+    as_of: date,
+    now: datetime,
+) -> sa.Row[Any]:
+    number = _next_case_no(conn, config.id)
+    ref = case_ref(config.case_prefix, number)
+    case_id = conn.execute(
+        case.insert()
+        .values(
+            creditor_id=config.id,
+            case_no=number,
+            case_ref=ref,
+            customer_ref=customer_ref,
+            creditor_reference=creditor_reference(ref),
+            status="open",
+            opened_on=as_of,
+            # The unconditional mandate for this matter is given when the
+            # case is opened; it selects the fee table (§ 60 RVG).
+            mandate_date=as_of,
+            first_demand_on=as_of,
+            fee_rate=str(EARLY_RATE),
+            fee_value_cents=0,
+            vat_charged=not config.input_tax_deduction,
+            created_at=now,
+        )
+        .returning(case.c.id)
+    ).scalar_one()
+    conn.execute(
+        case_balance.insert().values(
+            case_id=case_id,
+            creditor_id=config.id,
+            principal_cents=0,
+            interest_cents=0,
+            costs_cents=0,
+            fee_cents=0,
+            expenses_cents=0,
+            vat_cents=0,
+            paid_cents=0,
+            refund_cents=0,
+            written_off_cents=0,
+        )
+    )
+    log.info("case %s opened for creditor %s", ref, config.id)
+    return conn.execute(sa.select(case).where(case.c.id == case_id)).one()
+
+
+def book_fee(
+    conn: sa.Connection,
+    creditor_id: str,
+    case_row: sa.Row[Any],
+    rate: Decimal,
+    booked_on: date,
+    now: datetime,
+) -> int:
+    """Book the difference between the charged fee and the fee at ``rate``.
+
+    Returns the amount booked (negative when the fee goes down). A reduction
+    never takes away more than is still open of each component.
+    """
+    adjust = fee_adjustment(conn, case_row, rate, case_row.fee_value_cents)
+    balances = conn.execute(
+        sa.select(case_balance).where(case_balance.c.case_id == case_row.id)
+    ).one()
+    parts = {
+        ledger.DEBTOR_FEE: max(adjust.fee_cents, -balances.fee_cents),
+        ledger.DEBTOR_EXPENSES: max(adjust.expenses_cents, -balances.expenses_cents),
+        ledger.DEBTOR_VAT: max(adjust.vat_cents, -balances.vat_cents),
+    }
+    total = sum(parts.values())
+    if not any(parts.values()):
+        return 0
+    charged_before = any(
+        value for value in (balances.fee_cents, balances.paid_cents) if value
+    )
+    ledger.post(
+        conn,
+        creditor_id=creditor_id,
+        case_id=case_row.id,
+        kind="fee_adjustment" if charged_before else "fee",
+        booked_on=booked_on,
+        rule="Nr. 2300, 7002, 7008 VV RVG; § 13 RVG; § 13e RDG",
+        table_version=adjust.fee.table_version,
+        lines=[
+            *(ledger.Line(account, amount) for account, amount in parts.items()),
+            ledger.Line(ledger.COLLECTOR_FEES, -total),
+        ],
+        now=now,
+        explanation=adjust.fee.explanation.to_dict(),
+    )
+    conn.execute(
+        case.update().where(case.c.id == case_row.id).values(fee_rate=str(rate))
+    )
+    return total
+
+
+def queue_demand(
+    conn: sa.Connection,
+    config: CreditorConfig,
+    case_row: sa.Row[Any],
+    kind: str,
+    as_of: date,
+    now: datetime,
+) -> int:
+    """Write the outbox rows of a demand for every channel the debtor can be reached on."""
+    contact = conn.execute(
+        sa.select(party).where(
+            party.c.creditor_id == config.id,
+            party.c.customer_ref == case_row.customer_ref,
+        )
+    ).one()
+    channels = []
+    if (
+        "letter" in config.dunning.channels
+        and contact.street
+        and contact.postal_code
+        and contact.city
+    ):
+        channels.append("letter")
+    if "email" in config.dunning.channels and contact.email:
+        channels.append("email")
+    document = document_to_json(build_demand(conn, config, case_row, contact, as_of))
+    domain = config.collector.email.rsplit("@", 1)[-1]
+    queued = 0
+    for channel in channels:
+        dedup = f"{case_row.id}:{kind}:{as_of.isoformat()}:{channel}"
+        conn.execute(
+            outbox.insert().values(
+                creditor_id=config.id,
+                case_id=case_row.id,
+                kind=kind,
+                channel=channel,
+                dedup_key=dedup,
+                message_id=f"<{case_row.case_ref}.{kind}.{as_of:%Y%m%d}.{channel}@{domain}>",
+                payload=document,
+                status="pending",
+                created_on=as_of,
+                created_at=now,
+            )
+        )
+        queued += 1
+    return queued
+
+
+def raise_fees(
+    engine: sa.Engine,
+    config: CreditorConfig,
+    as_of: date,
+    now: datetime,
+    report: RunReport,
+) -> None:
+    """Raise the fee to the regular rate on open cases whose early window has closed."""
+    regular = Decimal(config.dunning.regular_fee_rate)
+    with engine.connect() as conn:
+        candidates = (
+            conn.execute(
+                sa.select(case.c.id)
+                .where(
+                    case.c.creditor_id == config.id,
+                    case.c.status == "open",
+                    case.c.fee_rate != str(regular),
+                    case.c.first_demand_on.is_not(None),
+                    case.c.first_demand_on < as_of,
+                )
+                .order_by(case.c.id)
+            )
+            .scalars()
+            .all()
+        )
+    for case_id in candidates:
+        with engine.begin() as conn:
+            row = conn.execute(sa.select(case).where(case.c.id == case_id)).one()
+            if row.status != "open" or row.fee_rate == str(regular):
+                continue
+            deadline = law.simple_case_deadline(row.mandate_date, row.first_demand_on)
+            if deadline >= as_of:
+                continue
+            book_fee(conn, config.id, row, regular, as_of, now)
+            report.fees_raised += 1

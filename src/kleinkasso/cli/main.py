@@ -1,0 +1,417 @@
+"""The ``kleinkasso`` command line.
+
+Exit status: 0 on success, 1 when some records were rejected (the rest is
+kept), 2 on unusable input or arguments. Errors go to stderr and name the
+file, row, field, value and what was expected.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import sqlalchemy as sa
+import typer
+
+from kleinkasso import clock, creditors
+from kleinkasso.cli import reports
+from kleinkasso.cli.common import (
+    EXIT_REJECTED,
+    DbOption,
+    JsonOption,
+    fail,
+    handled,
+    open_database,
+    parse_day,
+    print_json,
+    read_input,
+    setup_logging,
+)
+from kleinkasso.cli.law_cmd import law_app
+from kleinkasso.intake.erp_csv import (
+    InvalidColumnMap,
+    UnusableInput,
+    iter_open_items_csv,
+)
+from kleinkasso.intake.returns import returns_to_records
+from kleinkasso.intake.service import ImportReport, import_items
+from kleinkasso.payments.bankfiles import BankFileError, read_bank_file
+from kleinkasso.payments.statements import import_statement
+from kleinkasso.policy.creditor_config import ConfigError, load_creditor_config
+from kleinkasso.settlement.service import PeriodError, settle, settlement_csv
+from kleinkasso.store.db import DatabaseUrlError
+from kleinkasso.store.schema import import_log
+
+log = logging.getLogger(__name__)
+
+app = typer.Typer(
+    name="kleinkasso",
+    help="Collect very small overdue claims: intake, cases, demands, payments, settlement.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+creditor_app = typer.Typer(help="Register and show creditors.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import open items, returned debits and bank statements.", no_args_is_help=True
+)
+items_app = typer.Typer(help="Show open items.", no_args_is_help=True)
+case_app = typer.Typer(help="Show cases.", no_args_is_help=True)
+app.add_typer(creditor_app, name="creditor")
+app.add_typer(import_app, name="import")
+app.add_typer(items_app, name="items")
+app.add_typer(case_app, name="case")
+app.add_typer(law_app, name="law")
+
+CreditorOption = Annotated[
+    str, typer.Option("--creditor", help="Creditor id as in its configuration.")
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", help="Force the file's text encoding, e.g. cp1252 or utf-8."
+    ),
+]
+
+DATABASE_ERRORS = (DatabaseUrlError, sa.exc.OperationalError, sa.exc.ArgumentError)
+
+
+def _engine(db: str | None) -> sa.Engine:
+    with handled(*DATABASE_ERRORS):
+        return open_database(db)
+
+
+@app.callback()
+def main() -> None:
+    """Collect very small overdue claims."""
+    setup_logging()
+
+
+@app.command()
+def migrate(db: DbOption = None) -> None:
+    """Create or upgrade the database schema."""
+    _engine(db)
+    typer.echo("database schema is current")
+
+
+@creditor_app.command("add")
+def creditor_add(
+    config: Annotated[Path, typer.Option("--config", help="The creditor's TOML file.")],
+    db: DbOption = None,
+) -> None:
+    """Register a creditor or update its configuration."""
+    raw = read_input(config)
+    with handled(ConfigError):
+        parsed = load_creditor_config(raw, source=str(config))
+    engine = _engine(db)
+    with handled(creditors.CasePrefixTaken):
+        version, changed = creditors.register(engine, parsed, clock.now_utc())
+    state = "stored" if changed else "unchanged"
+    typer.echo(f"creditor {parsed.id}: configuration version {version} {state}")
+
+
+def _log_import(
+    engine: sa.Engine, creditor_id: str, kind: str, report: ImportReport
+) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            import_log.insert().values(
+                creditor_id=creditor_id,
+                kind=kind,
+                source=report.source[-300:],
+                read_count=report.read,
+                created_count=report.created,
+                unchanged_count=report.unchanged,
+                amended_count=report.amended,
+                rejected_count=report.rejected,
+                imported_at=clock.now_utc(),
+            )
+        )
+
+
+def _finish_import(report: ImportReport, as_json: bool) -> None:
+    for problem in report.problems:
+        typer.echo(f"rejected: {problem}", err=True)
+    summary = {
+        "source": report.source,
+        "read": report.read,
+        "created": report.created,
+        "unchanged": report.unchanged,
+        "amended": report.amended,
+        "rejected": report.rejected,
+    }
+    if as_json:
+        print_json(summary)
+    else:
+        typer.echo(
+            f"{report.source}: {report.read} read, {report.created} new, "
+            f"{report.unchanged} unchanged, {report.amended} amended, "
+            f"{report.rejected} rejected"
+        )
+    if report.rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@import_app.command("open-items")
+def import_open_items(
+    file: Annotated[Path, typer.Argument(help="CSV export of open items.")],
+    creditor: CreditorOption,
+    encoding: EncodingOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import an ERP export of open items (CSV)."""
+    engine = _engine(db)
+    with engine.connect() as conn, handled(creditors.CreditorNotFound):
+        config = creditors.load(conn, creditor)
+    if not file.is_file():
+        read_input(file)
+    with file.open("rb") as stream, handled(UnusableInput, InvalidColumnMap):
+        entries = iter_open_items_csv(
+            stream,
+            source=str(file),
+            column_map=config.columns or None,
+            encoding=encoding or config.csv_encoding,
+        )
+        report = import_items(
+            engine,
+            config.id,
+            entries,
+            source=str(file),
+            origin="csv",
+            now=clock.now_utc(),
+        )
+    _log_import(engine, config.id, "open-items", report)
+    _finish_import(report, as_json)
+
+
+@import_app.command("returns")
+def import_returns(
+    file: Annotated[
+        Path, typer.Argument(help="camt.054/052/053, pain.002 or MT940 file.")
+    ],
+    creditor: CreditorOption,
+    encoding: EncodingOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Turn returned direct debits into open items."""
+    engine = _engine(db)
+    with engine.connect() as conn, handled(creditors.CreditorNotFound):
+        config = creditors.load(conn, creditor)
+    data = read_input(file)
+    with handled(BankFileError):
+        bank_file = read_bank_file(data, filename=str(file), encoding=encoding)
+    report = import_items(
+        engine,
+        config.id,
+        returns_to_records(bank_file),
+        source=str(file),
+        origin="returns",
+        now=clock.now_utc(),
+        update_parties=False,
+    )
+    for warning in bank_file.warnings:
+        typer.echo(f"warning: {file}: {warning}", err=True)
+    _log_import(engine, config.id, "returns", report)
+    _finish_import(report, as_json)
+
+
+@import_app.command("statement")
+def import_statement_command(
+    file: Annotated[Path, typer.Argument(help="camt.053/052/054 or MT940 statement.")],
+    encoding: EncodingOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import a bank statement and apply its credits to cases."""
+    engine = _engine(db)
+    data = read_input(file)
+    with handled(BankFileError):
+        report = import_statement(
+            engine, data, source=str(file), now=clock.now_utc(), encoding=encoding
+        )
+    for warning in report.warnings:
+        typer.echo(f"warning: {file}: {warning}", err=True)
+    if as_json:
+        print_json(reports.statement_summary(report))
+        return
+    typer.echo(
+        f"{file}: {report.kind}, {report.statements} statement(s), {report.entries} entries: "
+        f"{report.matched} matched ({report.matched_cents / 100:.2f} EUR), "
+        f"{report.unmatched} for review, {report.returns} returns, {report.ignored} ignored, "
+        f"{report.already_imported} already imported; {report.paid_in_full} cases paid in full"
+    )
+
+
+@app.command("run")
+def run_command(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Run date YYYY-MM-DD; default today.")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for letters and e-mails.")
+    ] = Path("out"),
+    creditor: Annotated[
+        str | None, typer.Option("--creditor", help="Only this creditor.")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Apply the handover rules, open cases, book amounts and write the demands."""
+    from kleinkasso.daily import daily_run
+
+    day = parse_day(as_of, "--as-of") if as_of else clock.today()
+    engine = _engine(db)
+    with handled(creditors.CreditorNotFound):
+        result = daily_run(engine, day, out, clock.now_utc(), creditor_id=creditor)
+    if as_json:
+        print_json(reports.run_summary(result))
+        return
+    reports.print_run(result)
+
+
+@app.command("settle")
+def settle_command(
+    creditor: CreditorOption,
+    period: Annotated[str, typer.Option("--period", help="Month YYYY-MM.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the settlement files.")
+    ] = Path("out"),
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write the creditor's settlement statement for a month."""
+    engine = _engine(db)
+    with engine.connect() as conn, handled(creditors.CreditorNotFound):
+        creditors.load(conn, creditor)
+    with handled(PeriodError):
+        result = settle(engine, creditor, period, clock.now_utc())
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"settlement-{creditor}-{period}.csv"
+    path.write_bytes(settlement_csv(result))
+    summary = reports.settlement_summary(result, path)
+    if as_json:
+        print_json(summary)
+        return
+    typer.echo(
+        f"{path}: {len(result.lines)} cases, collected {summary['collected_cents'] / 100:.2f} EUR, "
+        f"forwarded {summary['forwarded_cents'] / 100:.2f} EUR, "
+        f"kept {summary['kept_cents'] / 100:.2f} EUR"
+    )
+
+
+@items_app.command("list")
+def items_list(
+    creditor: CreditorOption,
+    state: Annotated[
+        str | None, typer.Option("--state", help="Only items in this state.")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the creditor's open items with their state and reason."""
+    engine = _engine(db)
+    with engine.connect() as conn:
+        with handled(creditors.CreditorNotFound):
+            creditors.load(conn, creditor)
+        rows = reports.item_rows(conn, creditor, state)
+    if as_json:
+        print_json(rows)
+        return
+    reports.print_table(
+        rows, ("item_ref", "customer_ref", "principal_cents", "state", "reason")
+    )
+
+
+@case_app.command("list")
+def case_list(
+    creditor: CreditorOption,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Date for open amounts; default today."),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the creditor's cases with their open amounts."""
+    day = parse_day(as_of, "--as-of") if as_of else clock.today()
+    engine = _engine(db)
+    with engine.connect() as conn:
+        with handled(creditors.CreditorNotFound):
+            config = creditors.load(conn, creditor)
+        rows = reports.case_rows(conn, config, day)
+    if as_json:
+        print_json(rows)
+        return
+    reports.print_table(
+        rows, ("case_ref", "customer_ref", "status", "creditor_reference", "open_cents")
+    )
+
+
+@case_app.command("show")
+def case_show(
+    case_ref: Annotated[str, typer.Argument(help="Case reference, e.g. SW000001.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Payment date; default today.")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show what the debtor owes on a case when paying on a date."""
+    day = parse_day(as_of, "--as-of") if as_of else clock.today()
+    engine = _engine(db)
+    with engine.connect() as conn:
+        detail = reports.case_detail(conn, case_ref, day)
+    if detail is None:
+        fail(f"case {case_ref!r} not found")
+    if as_json:
+        print_json(detail)
+        return
+    reports.print_case(detail)
+
+
+@app.command()
+def check(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Check the data invariants; exit 1 if any is violated."""
+    from kleinkasso.store.check import check_invariants
+
+    engine = _engine(db)
+    violations = check_invariants(engine)
+    if as_json:
+        print_json({"violations": violations})
+    else:
+        for violation in violations:
+            typer.echo(violation)
+        typer.echo(f"{len(violations)} violations")
+    if violations:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command()
+def summary(
+    creditor: CreditorOption,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Date for open amounts; default today."),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the creditor's figures: items, cases, amounts, messages, payments."""
+    day = parse_day(as_of, "--as-of") if as_of else clock.today()
+    engine = _engine(db)
+    with engine.connect() as conn:
+        with handled(creditors.CreditorNotFound):
+            config = creditors.load(conn, creditor)
+        figures = reports.creditor_summary(conn, config, day)
+    if as_json:
+        print_json(figures)
+        return
+    reports.print_summary(config.name, figures)
+
+
+def run_cli() -> None:
+    """Entry point of the ``kleinkasso`` script."""
+    app()
