@@ -199,7 +199,7 @@ class _Reader:
         for key in self.table:
             if key not in self.known:
                 raise self.fail(
-                    key, self.table[key], "no such key (see examples/creditor.toml)"
+                    key, self.table[key], "a known key (see examples/creditor.toml)"
                 )
 
 
@@ -338,8 +338,9 @@ def parse_creditor_config(data: Mapping[str, Any], *, source: str) -> CreditorCo
     input_tax = top.get(
         "input_tax_deduction", bool, expected="true or false (can deduct input tax)"
     )
-    address = _address(top.sub("address"), name)
-    top.sub("address").reject_unknown()
+    address_reader = top.sub("address")
+    address = _address(address_reader, name)
+    address_reader.reject_unknown()
     collector = _collector(top.sub("collector"))
     handover = _handover(top.sub("handover", required=False))
     dunning = _dunning(top.sub("dunning", required=False))
