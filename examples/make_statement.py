@@ -78,7 +78,12 @@ def demand_amounts(workdir: Path) -> list[tuple[str, str, int, int]]:
     for ref, rf, payload in rows:
         seen.setdefault(
             ref,
-            (ref, rf, payload["early"]["total_cents"], payload["regular"]["total_cents"]),
+            (
+                ref,
+                rf,
+                payload["early"]["total_cents"],
+                payload["regular"]["total_cents"],
+            ),
         )
     return list(seen.values())
 
@@ -91,7 +96,9 @@ def amount(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def entry_xml(number: int, cents: int, booked: date, lines: list[str], name: str) -> str:
+def entry_xml(
+    number: int, cents: int, booked: date, lines: list[str], name: str
+) -> str:
     """Return one credit entry with unstructured remittance lines."""
     remittance = "".join(f"<Ustrd>{escape(line)}</Ustrd>" for line in lines)
     return f"""
@@ -104,7 +111,8 @@ def entry_xml(number: int, cents: int, booked: date, lines: list[str], name: str
         <ValDt><Dt>{booked.isoformat()}</Dt></ValDt>
         <AcctSvcrRef>2026113000{number:04d}</AcctSvcrRef>
         <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>{"RCDT" if cents > 0 else "CCRD"}</Cd>
-          <SubFmlyCd>{"ESCT" if cents > 0 else "CHRG"}</SubFmlyCd></Fmly></Domn></BkTxCd>
+          <SubFmlyCd>{"ESCT" if cents > 0 else "CHRG"}</SubFmlyCd>
+        </Fmly></Domn></BkTxCd>
         <NtryDtls><TxDtls>
           <Refs><AcctSvcrRef>2026113000{number:04d}</AcctSvcrRef></Refs>
           <Amt Ccy="EUR">{amount(abs(cents))}</Amt>
@@ -127,7 +135,7 @@ def build(cases: list[tuple[str, str, int, int]]) -> str:
         total += cents
         entries.append(entry_xml(number, cents, booked, lines, name))
 
-    for index, (ref, rf, early, regular) in enumerate(cases):
+    for index, (ref, rf, early, _regular) in enumerate(cases):
         booked = RUN_DATE + timedelta(days=2 + index % 10)
         shape = index % 12
         if shape in (0, 4, 8):

@@ -18,7 +18,9 @@ def loaded(cli: Cli) -> Cli:
     """Register the example creditor and import its open items and returns."""
     assert cli("creditor", "add", "--config", EXAMPLES / "creditor.toml").exit_code == 0
     cli("import", "open-items", EXAMPLES / "open-items.csv", "--creditor", CREDITOR)
-    result = cli("import", "returns", EXAMPLES / "returns-camt054.xml", "--creditor", CREDITOR)
+    result = cli(
+        "import", "returns", EXAMPLES / "returns-camt054.xml", "--creditor", CREDITOR
+    )
     assert result.exit_code == 0, result.stderr
     return cli
 
@@ -41,7 +43,14 @@ def test_creditor_add_twice_keeps_version(cli: Cli) -> None:
 
 def test_import_rejects_bad_rows_keeps_good(cli: Cli) -> None:
     cli("creditor", "add", "--config", EXAMPLES / "creditor.toml")
-    result = cli("import", "open-items", EXAMPLES / "open-items.csv", "--creditor", CREDITOR, "--json")
+    result = cli(
+        "import",
+        "open-items",
+        EXAMPLES / "open-items.csv",
+        "--creditor",
+        CREDITOR,
+        "--json",
+    )
     assert result.exit_code == 1
     summary = result.json()
     assert summary["rejected"] > 0
@@ -54,7 +63,12 @@ def test_import_rejects_bad_rows_keeps_good(cli: Cli) -> None:
 def test_import_twice_changes_nothing(loaded: Cli) -> None:
     before = loaded("items", "list", "--creditor", CREDITOR, "--json").json()
     again = loaded(
-        "import", "open-items", EXAMPLES / "open-items.csv", "--creditor", CREDITOR, "--json"
+        "import",
+        "open-items",
+        EXAMPLES / "open-items.csv",
+        "--creditor",
+        CREDITOR,
+        "--json",
     ).json()
     after = loaded("items", "list", "--creditor", CREDITOR, "--json").json()
     assert again["created"] == 0
@@ -74,7 +88,9 @@ def test_returns_become_items_with_charges(loaded: Cli) -> None:
 
 def test_run_opens_one_case_per_debtor(after_run: Cli) -> None:
     items = after_run("items", "list", "--creditor", CREDITOR, "--json").json()
-    cases = after_run("case", "list", "--creditor", CREDITOR, "--as-of", "2026-11-16", "--json").json()
+    cases = after_run(
+        "case", "list", "--creditor", CREDITOR, "--as-of", "2026-11-16", "--json"
+    ).json()
     handed = [row for row in items if row["state"] == "handed_over"]
     debtors = {row["customer_ref"] for row in handed}
     assert len(cases) == len(debtors)
@@ -106,8 +122,12 @@ def test_run_twice_sends_nothing_twice(loaded: Cli, tmp_path: Path) -> None:
 
 
 def test_case_show_amounts(after_run: Cli) -> None:
-    cases = after_run("case", "list", "--creditor", CREDITOR, "--as-of", "2026-11-16", "--json").json()
-    detail = after_run("case", "show", cases[0]["case_ref"], "--as-of", "2026-11-16", "--json").json()
+    cases = after_run(
+        "case", "list", "--creditor", CREDITOR, "--as-of", "2026-11-16", "--json"
+    ).json()
+    detail = after_run(
+        "case", "show", cases[0]["case_ref"], "--as-of", "2026-11-16", "--json"
+    ).json()
     value = detail["fee_value_cents"]
     assert value == sum(claim["principal_cents"] for claim in detail["claims"])
     assert value <= 5000
@@ -117,7 +137,14 @@ def test_case_show_amounts(after_run: Cli) -> None:
     assert detail["vat_cents"] == 0
     total = sum(
         detail[key]
-        for key in ("principal_cents", "interest_cents", "costs_cents", "fee_cents", "expenses_cents", "vat_cents")
+        for key in (
+            "principal_cents",
+            "interest_cents",
+            "costs_cents",
+            "fee_cents",
+            "expenses_cents",
+            "vat_cents",
+        )
     )
     assert detail["open_cents"] == total
     assert all(claim["default_start"] for claim in detail["claims"])
@@ -126,7 +153,9 @@ def test_case_show_amounts(after_run: Cli) -> None:
 
 
 def test_case_show_after_window_charges_regular_fee(after_run: Cli) -> None:
-    cases = after_run("case", "list", "--creditor", CREDITOR, "--as-of", "2026-11-16", "--json").json()
+    cases = after_run(
+        "case", "list", "--creditor", CREDITOR, "--as-of", "2026-11-16", "--json"
+    ).json()
     ref = cases[0]["case_ref"]
     early = after_run("case", "show", ref, "--as-of", "2026-11-30", "--json").json()
     late = after_run("case", "show", ref, "--as-of", "2026-12-01", "--json").json()
@@ -137,17 +166,23 @@ def test_case_show_after_window_charges_regular_fee(after_run: Cli) -> None:
 
 
 def test_statement_pays_cases(after_run: Cli, tmp_path: Path) -> None:
-    result = after_run("import", "statement", EXAMPLES / "statement-camt053.xml", "--json")
+    result = after_run(
+        "import", "statement", EXAMPLES / "statement-camt053.xml", "--json"
+    )
     assert result.exit_code == 0, result.stderr
     report = result.json()
     assert report["matched"] > 0
     assert report["unmatched"] == 2
     assert report["paid_in_full"] > 0
     assert report["refund_cents"] > 0
-    again = after_run("import", "statement", EXAMPLES / "statement-camt053.xml", "--json").json()
+    again = after_run(
+        "import", "statement", EXAMPLES / "statement-camt053.xml", "--json"
+    ).json()
     assert again["matched"] == 0
     assert again["already_imported"] == report["entries"]
-    cases = after_run("case", "list", "--creditor", CREDITOR, "--as-of", "2026-11-30", "--json").json()
+    cases = after_run(
+        "case", "list", "--creditor", CREDITOR, "--as-of", "2026-11-30", "--json"
+    ).json()
     statuses = {row["status"] for row in cases}
     assert statuses == {"open", "paid"}
     assert all(row["open_cents"] == 0 for row in cases if row["status"] == "paid")
@@ -158,21 +193,34 @@ def test_statement_pays_cases(after_run: Cli, tmp_path: Path) -> None:
 def test_settlement_adds_up(after_run: Cli, tmp_path: Path) -> None:
     after_run("import", "statement", EXAMPLES / "statement-camt053.xml")
     out = tmp_path / "settle"
-    result = after_run("settle", "--creditor", CREDITOR, "--period", "2026-11", "--out", out, "--json")
+    result = after_run(
+        "settle", "--creditor", CREDITOR, "--period", "2026-11", "--out", out, "--json"
+    )
     assert result.exit_code == 0, result.stderr
     summary = result.json()
-    rows = list(csv.DictReader(io.StringIO((out / f"settlement-{CREDITOR}-2026-11.csv").read_text("utf-8"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO((out / f"settlement-{CREDITOR}-2026-11.csv").read_text("utf-8"))
+        )
+    )
     assert len(rows) == summary["cases"] > 0
     for row in rows:
-        assert int(row["collected_cents"]) == int(row["forwarded_cents"]) + int(row["kept_cents"])
+        assert int(row["collected_cents"]) == int(row["forwarded_cents"]) + int(
+            row["kept_cents"]
+        )
         assert int(row["forwarded_cents"]) == sum(
-            int(row[key]) for key in ("principal_cents", "interest_cents", "costs_cents")
+            int(row[key])
+            for key in ("principal_cents", "interest_cents", "costs_cents")
         )
         assert int(row["kept_cents"]) == sum(
             int(row[key]) for key in ("fee_cents", "expenses_cents", "vat_cents")
         )
-    assert sum(int(row["collected_cents"]) for row in rows) == summary["collected_cents"]
-    again = after_run("settle", "--creditor", CREDITOR, "--period", "2026-11", "--out", out, "--json").json()
+    assert (
+        sum(int(row["collected_cents"]) for row in rows) == summary["collected_cents"]
+    )
+    again = after_run(
+        "settle", "--creditor", CREDITOR, "--period", "2026-11", "--out", out, "--json"
+    ).json()
     assert again["new"] is False
     assert again["collected_cents"] == summary["collected_cents"]
 
@@ -180,7 +228,9 @@ def test_settlement_adds_up(after_run: Cli, tmp_path: Path) -> None:
 def test_invariants_hold_after_main_job(after_run: Cli, tmp_path: Path) -> None:
     after_run("import", "statement", EXAMPLES / "statement-camt053.xml")
     after_run("run", "--as-of", "2026-12-04", "--out", tmp_path / "out")
-    after_run("settle", "--creditor", CREDITOR, "--period", "2026-11", "--out", tmp_path)
+    after_run(
+        "settle", "--creditor", CREDITOR, "--period", "2026-11", "--out", tmp_path
+    )
     result = after_run("check", "--json")
     assert result.json() == {"violations": []}
     assert result.exit_code == 0

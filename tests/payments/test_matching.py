@@ -15,7 +15,9 @@ RF = creditor_reference("SW000042")
     [
         pytest.param(RF, id="exact"),
         pytest.param(RF.lower(), id="lower-case"),
-        pytest.param(" ".join(RF[i : i + 4] for i in range(0, len(RF), 4)), id="groups-of-four"),
+        pytest.param(
+            " ".join(RF[i : i + 4] for i in range(0, len(RF), 4)), id="groups-of-four"
+        ),
         pytest.param(f"Rechnung {RF[:7]}\n{RF[7:]} danke", id="split-over-lines"),
         pytest.param(f"EREF+NOTPROVIDED SVWZ+{RF}Danke", id="glued-to-text"),
         pytest.param(f"{RF[:5]}\t{RF[5:]}", id="tab-inside"),

@@ -27,14 +27,58 @@ def test_config_round_trips_through_json() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "key", "expected"),
     [
-        pytest.param('iban = "DE89370400440532013000"', 'iban = "DE00370400440532013000"', "collector.iban", "a valid IBAN", id="iban"),
-        pytest.param('regular_fee_rate = "0.9"', 'regular_fee_rate = "2.5"', "dunning.regular_fee_rate", "one of 0.5", id="rate"),
-        pytest.param("mandate_date = 2026-06-01", 'mandate_date = "soon"', "mandate_date", "a TOML date", id="mandate"),
-        pytest.param('id = "spielwiese"', 'id = "Spiel Wiese"', "id", "lower-case", id="id"),
-        pytest.param('item_ref = "Belegnummer"', 'itemref = "Belegnummer"', "columns.itemref", "one of", id="column"),
-        pytest.param("min_days_past_due = 14", "min_days_past_due = true", "handover.min_days_past_due", "", id="bool-for-int"),
-        pytest.param('postal_code = "10178"', 'postal_code = "1017"', "address.postal_code", "five digits", id="postal-code"),
-        pytest.param("language = \"de\"", "language = \"de\"\ncolour = \"red\"", "dunning.colour", "a known key", id="unknown-key"),
+        pytest.param(
+            'iban = "DE89370400440532013000"',
+            'iban = "DE00370400440532013000"',
+            "collector.iban",
+            "a valid IBAN",
+            id="iban",
+        ),
+        pytest.param(
+            'regular_fee_rate = "0.9"',
+            'regular_fee_rate = "2.5"',
+            "dunning.regular_fee_rate",
+            "one of 0.5",
+            id="rate",
+        ),
+        pytest.param(
+            "mandate_date = 2026-06-01",
+            'mandate_date = "soon"',
+            "mandate_date",
+            "a TOML date",
+            id="mandate",
+        ),
+        pytest.param(
+            'id = "spielwiese"', 'id = "Spiel Wiese"', "id", "lower-case", id="id"
+        ),
+        pytest.param(
+            'item_ref = "Belegnummer"',
+            'itemref = "Belegnummer"',
+            "columns.itemref",
+            "one of",
+            id="column",
+        ),
+        pytest.param(
+            "min_days_past_due = 14",
+            "min_days_past_due = true",
+            "handover.min_days_past_due",
+            "",
+            id="bool-for-int",
+        ),
+        pytest.param(
+            'postal_code = "10178"',
+            'postal_code = "1017"',
+            "address.postal_code",
+            "five digits",
+            id="postal-code",
+        ),
+        pytest.param(
+            'language = "de"',
+            'language = "de"\ncolour = "red"',
+            "dunning.colour",
+            "a known key",
+            id="unknown-key",
+        ),
     ],
 )
 def test_config_error_names_key(old: str, new: str, key: str, expected: str) -> None:

@@ -27,12 +27,31 @@ RULES = HandoverRules()
 @pytest.mark.parametrize(
     ("change", "rules", "outcome", "reason"),
     [
-        pytest.param({}, RULES, Outcome.HAND_OVER, "in default since 2026-10-13", id="reminded"),
-        pytest.param({"disputed": True}, RULES, Outcome.REJECT, "disputed", id="disputed"),
-        pytest.param({"category": "Gambling"}, RULES, Outcome.REJECT, "category 'Gambling'", id="gambling"),
-        pytest.param({"reminder_date": None}, RULES, Outcome.WAIT, "not in default", id="no-reminder"),
         pytest.param(
-            {"reminder_date": date(2026, 9, 20)}, RULES, Outcome.WAIT, "not in default",
+            {}, RULES, Outcome.HAND_OVER, "in default since 2026-10-13", id="reminded"
+        ),
+        pytest.param(
+            {"disputed": True}, RULES, Outcome.REJECT, "disputed", id="disputed"
+        ),
+        pytest.param(
+            {"category": "Gambling"},
+            RULES,
+            Outcome.REJECT,
+            "category 'Gambling'",
+            id="gambling",
+        ),
+        pytest.param(
+            {"reminder_date": None},
+            RULES,
+            Outcome.WAIT,
+            "not in default",
+            id="no-reminder",
+        ),
+        pytest.param(
+            {"reminder_date": date(2026, 9, 20)},
+            RULES,
+            Outcome.WAIT,
+            "not in default",
             id="reminder-before-due-date",
         ),
         pytest.param(
@@ -43,21 +62,36 @@ RULES = HandoverRules()
             id="calendar-due-date",
         ),
         pytest.param(
-            {"consumer": False}, replace(RULES, hand_over_business=False), Outcome.REJECT,
-            "business", id="business-excluded",
+            {"consumer": False},
+            replace(RULES, hand_over_business=False),
+            Outcome.REJECT,
+            "business",
+            id="business-excluded",
         ),
         pytest.param(
-            {"due_date": date(2022, 3, 1), "contract_date": date(2022, 3, 1),
-             "invoice_date": date(2022, 3, 1), "reminder_date": date(2022, 3, 20)},
-            RULES, Outcome.REJECT, "time-barred since 2026-01-01", id="time-barred",
+            {
+                "due_date": date(2022, 3, 1),
+                "contract_date": date(2022, 3, 1),
+                "invoice_date": date(2022, 3, 1),
+                "reminder_date": date(2022, 3, 20),
+            },
+            RULES,
+            Outcome.REJECT,
+            "time-barred since 2026-01-01",
+            id="time-barred",
         ),
         pytest.param(
-            {"reminder_date": None, "is_return": True}, RULES, Outcome.HAND_OVER,
-            "in default since", id="returned-debit",
+            {"reminder_date": None, "is_return": True},
+            RULES,
+            Outcome.HAND_OVER,
+            "in default since",
+            id="returned-debit",
         ),
     ],
 )
-def test_decide_table(change: dict[str, object], rules: HandoverRules, outcome: Outcome, reason: str) -> None:
+def test_decide_table(
+    change: dict[str, object], rules: HandoverRules, outcome: Outcome, reason: str
+) -> None:
     decision = decide(replace(ITEM, **change), rules, MANDATE, date(2026, 11, 16))  # type: ignore[arg-type]
     assert decision.outcome is outcome
     assert reason in decision.reason

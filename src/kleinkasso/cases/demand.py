@@ -63,11 +63,9 @@ def build_demand(
         for row in conn.execute(sa.select(item).where(item.c.case_id == case_row.id))
     }
     claims = []
-    rates = []
     for claim in position.claims:
         row = subjects[claim.item_id]
         periods = claim.interest.periods if claim.interest else ()
-        rates.extend(period.rate_percent for period in periods)
         claims.append(
             DemandClaim(
                 item_ref=claim.item_ref,
@@ -174,9 +172,10 @@ def _interest_note(claims: Any, language: str) -> str:
                     f"({period.days} Tage)"
                 )
             else:
+                principal = law.cents_to_euros(claim.interest.principal_cents)
                 parts.append(
-                    f"{claim.item_ref}: EUR {law.cents_to_euros(claim.interest.principal_cents)} "
-                    f"× {period.rate_percent} % p.a. from {period.start} to {period.end} "
+                    f"{claim.item_ref}: EUR {principal} × {period.rate_percent} % p.a. "
+                    f"from {period.start} to {period.end} "
                     f"({period.days} days)"
                 )
     if language == "de":
@@ -193,15 +192,18 @@ def _interest_note(claims: Any, language: str) -> str:
 
 
 def _fee_note(early: law.FeeResult, regular: law.FeeResult, language: str) -> str:
+    early_rate = str(early.rate).replace(".", ",")
+    regular_rate = str(regular.rate).replace(".", ",")
     if language == "de":
         return (
             "Inkassokosten als Verzugsschaden (§§ 280, 286 BGB), höchstens in Höhe "
             "der Vergütung eines Rechtsanwalts (§ 13e RDG): Geschäftsgebühr "
-            f"Nr. 2300 VV RVG aus einem Gegenstandswert von {_euros(early.value_cents)} €, "
-            f"{str(early.rate).replace('.', ',')}-fach {_euros(early.fee_cents)} € bei "
-            f"Zahlung binnen zwei Wochen, sonst {str(regular.rate).replace('.', ',')}-fach "
-            f"{_euros(regular.fee_cents)} €; dazu die Auslagenpauschale Nr. 7002 VV RVG "
-            f"(20 %, höchstens 20 €). Tabelle: {early.table_version}."
+            "Nr. 2300 VV RVG aus einem Gegenstandswert von "
+            f"{_euros(early.value_cents)} €, {early_rate}-fach "
+            f"{_euros(early.fee_cents)} € bei Zahlung binnen zwei Wochen, sonst "
+            f"{regular_rate}-fach {_euros(regular.fee_cents)} €; dazu die "
+            "Auslagenpauschale Nr. 7002 VV RVG (20 %, höchstens 20 €). "
+            f"Tabelle: {early.table_version}."
         )
     return (
         "Collection costs as damages for default (§§ 280, 286 BGB), capped at a "

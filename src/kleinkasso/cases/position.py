@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from kleinkasso import law
 from kleinkasso.cases import ledger
-from kleinkasso.store.schema import case, case_balance, item
+from kleinkasso.store.schema import case, case_balance, item, journal_entry, posting
 
 EARLY_RATE = Decimal("0.5")
 
@@ -108,16 +108,14 @@ def rate_on(case_row: sa.Row[Any], regular_rate: Decimal, on: date) -> Decimal:
 def charged_fee(conn: sa.Connection, case_id: int) -> dict[str, int]:
     """Return fee, expenses and VAT charged so far (payments not deducted)."""
     rows = conn.execute(
-        sa.select(ledger.posting.c.account, sa.func.sum(ledger.posting.c.amount_cents))
-        .join(
-            ledger.journal_entry, ledger.journal_entry.c.id == ledger.posting.c.entry_id
-        )
+        sa.select(posting.c.account, sa.func.sum(posting.c.amount_cents))
+        .join(journal_entry, journal_entry.c.id == posting.c.entry_id)
         .where(
-            ledger.posting.c.case_id == case_id,
-            ledger.posting.c.account.in_(ledger.COLLECTOR_COMPONENTS),
-            ledger.journal_entry.c.kind.in_(("fee", "fee_adjustment")),
+            posting.c.case_id == case_id,
+            posting.c.account.in_(ledger.COLLECTOR_COMPONENTS),
+            journal_entry.c.kind.in_(("fee", "fee_adjustment")),
         )
-        .group_by(ledger.posting.c.account)
+        .group_by(posting.c.account)
     )
     totals = {account: int(total) for account, total in rows}
     return {account: totals.get(account, 0) for account in ledger.COLLECTOR_COMPONENTS}

@@ -353,7 +353,7 @@ def book_fee(
     conn.execute(
         case.update().where(case.c.id == case_row.id).values(fee_rate=str(rate))
     )
-    return total
+    return int(total)
 
 
 def queue_demand(
@@ -364,7 +364,7 @@ def queue_demand(
     as_of: date,
     now: datetime,
 ) -> int:
-    """Write the outbox rows of a demand for every channel the debtor can be reached on."""
+    """Queue a demand on every channel the debtor can be reached on."""
     contact = conn.execute(
         sa.select(party).where(
             party.c.creditor_id == config.id,

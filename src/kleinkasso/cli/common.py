@@ -45,7 +45,7 @@ def fail(message: str, status: int = EXIT_UNUSABLE) -> NoReturn:
 
 
 def setup_logging() -> None:
-    """Send log records to stderr at the level in KLEINKASSO_LOG_LEVEL (default WARNING)."""
+    """Log to stderr at the level in KLEINKASSO_LOG_LEVEL (default WARNING)."""
     level = os.environ.get("KLEINKASSO_LOG_LEVEL", "WARNING").upper()
     logging.basicConfig(
         level=getattr(logging, level, logging.WARNING),
@@ -54,11 +54,21 @@ def setup_logging() -> None:
     )
 
 
+_ENGINES: list[sa.Engine] = []
+
+
 def open_database(url: str | None) -> sa.Engine:
-    """Return an engine on a migrated database."""
+    """Return an engine on a migrated database; :func:`close_databases` disposes it."""
     engine = make_engine(url)
+    _ENGINES.append(engine)
     migrate(engine)
     return engine
+
+
+def close_databases() -> None:
+    """Close the connections of every engine the command opened."""
+    while _ENGINES:
+        _ENGINES.pop().dispose()
 
 
 def parse_day(text: str, option: str) -> date:

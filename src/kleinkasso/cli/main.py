@@ -20,6 +20,7 @@ from kleinkasso.cli.common import (
     EXIT_REJECTED,
     DbOption,
     JsonOption,
+    close_databases,
     fail,
     handled,
     open_database,
@@ -30,7 +31,7 @@ from kleinkasso.cli.common import (
 )
 from kleinkasso.cli.law_cmd import law_app
 from kleinkasso.intake.erp_csv import (
-    InvalidColumnMap,
+    ColumnMapError,
     UnusableInput,
     iter_open_items_csv,
 )
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 
 app = typer.Typer(
     name="kleinkasso",
-    help="Collect very small overdue claims: intake, cases, demands, payments, settlement.",
+    help="Collect very small overdue claims: intake, cases, demands, payments.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -83,9 +84,10 @@ def _engine(db: str | None) -> sa.Engine:
 
 
 @app.callback()
-def main() -> None:
+def main(ctx: typer.Context) -> None:
     """Collect very small overdue claims."""
     setup_logging()
+    ctx.call_on_close(close_databases)
 
 
 @app.command()
@@ -167,7 +169,7 @@ def import_open_items(
         config = creditors.load(conn, creditor)
     if not file.is_file():
         read_input(file)
-    with file.open("rb") as stream, handled(UnusableInput, InvalidColumnMap):
+    with file.open("rb") as stream, handled(UnusableInput, ColumnMapError):
         entries = iter_open_items_csv(
             stream,
             source=str(file),
@@ -238,10 +240,12 @@ def import_statement_command(
         print_json(reports.statement_summary(report))
         return
     typer.echo(
-        f"{file}: {report.kind}, {report.statements} statement(s), {report.entries} entries: "
-        f"{report.matched} matched ({report.matched_cents / 100:.2f} EUR), "
-        f"{report.unmatched} for review, {report.returns} returns, {report.ignored} ignored, "
-        f"{report.already_imported} already imported; {report.paid_in_full} cases paid in full"
+        f"{file}: {report.kind}, {report.statements} statement(s), "
+        f"{report.entries} entries: {report.matched} matched "
+        f"({reports.euros(report.matched_cents)}), {report.unmatched} for review, "
+        f"{report.returns} returns, {report.ignored} ignored, "
+        f"{report.already_imported} already imported; "
+        f"{report.paid_in_full} cases paid in full"
     )
 
 
@@ -296,9 +300,10 @@ def settle_command(
         print_json(summary)
         return
     typer.echo(
-        f"{path}: {len(result.lines)} cases, collected {summary['collected_cents'] / 100:.2f} EUR, "
-        f"forwarded {summary['forwarded_cents'] / 100:.2f} EUR, "
-        f"kept {summary['kept_cents'] / 100:.2f} EUR"
+        f"{path}: {len(result.lines)} cases, "
+        f"collected {reports.euros(summary['collected_cents'])}, "
+        f"forwarded {reports.euros(summary['forwarded_cents'])}, "
+        f"kept {reports.euros(summary['kept_cents'])}"
     )
 
 

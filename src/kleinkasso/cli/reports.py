@@ -160,14 +160,14 @@ def creditor_summary(
             sa.func.coalesce(sa.func.sum(import_log.c.rejected_count), 0),
         ).where(import_log.c.creditor_id == config.id)
     ).one()
-    states = dict(
+    states: dict[str, int] = dict(
         conn.execute(
             sa.select(item.c.state, sa.func.count())
             .where(item.c.creditor_id == config.id)
             .group_by(item.c.state)
         ).all()
     )
-    statuses = dict(
+    statuses: dict[str, int] = dict(
         conn.execute(
             sa.select(case.c.status, sa.func.count())
             .where(case.c.creditor_id == config.id)
@@ -196,7 +196,7 @@ def creditor_summary(
             item.c.creditor_id == config.id, item.c.case_id.is_not(None)
         )
     ).scalar_one()
-    messages = dict(
+    messages: dict[str, int] = dict(
         conn.execute(
             sa.select(outbox.c.channel, sa.func.count())
             .where(outbox.c.creditor_id == config.id, outbox.c.status == "sent")
@@ -310,7 +310,8 @@ def print_case(detail: dict[str, Any]) -> None:
         table.add_row(key.removesuffix("_cents"), euros(detail[key]))
     console.print(table)
     console.print(
-        f"Creditor reference: {detail['creditor_reference']}, fee rate {detail['fee_rate']}"
+        f"Creditor reference: {detail['creditor_reference']}, "
+        f"fee rate {detail['fee_rate']}"
     )
     print_table(
         detail["claims"],

@@ -265,7 +265,7 @@ def _write_off_residual(
         case_id=case_id,
         kind="write_off",
         booked_on=on,
-        rule=f"residual below {config.dunning.residual_write_off_cents} cents written off",
+        rule=f"residual up to {config.dunning.residual_write_off_cents} cents",
         lines=lines,
         now=now,
         explanation={"residual_cents": total},

@@ -52,9 +52,7 @@ def payments_accounted(conn: sa.Connection) -> list[str]:
     allocated = sa.func.sum(
         sa.case(
             (
-                posting.c.account.in_(
-                    list(ledger.BALANCE_COLUMNS) + [ledger.DEBTOR_REFUND]
-                ),
+                posting.c.account.in_([*ledger.BALANCE_COLUMNS, ledger.DEBTOR_REFUND]),
                 -posting.c.amount_cents,
             ),
             else_=0,
@@ -104,7 +102,8 @@ def balances_match_ledger(conn: sa.Connection) -> list[str]:
         refund = -sums.get((row.case_id, ledger.DEBTOR_REFUND), 0)
         if refund != row.refund_cents:
             problems.append(
-                f"I5: case {row.case_id} refund is {row.refund_cents}, ledger says {refund}"
+                f"I5: case {row.case_id} refund is {row.refund_cents}, "
+                f"ledger says {refund}"
             )
     return problems
 

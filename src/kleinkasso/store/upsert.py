@@ -17,7 +17,7 @@ def insert_or_update(
     keys: Sequence[str],
     update: Sequence[str],
 ) -> None:
-    """Insert ``rows``; where a row with the same ``keys`` exists, overwrite ``update``."""
+    """Insert ``rows``, overwriting ``update`` where a row with ``keys`` exists."""
     if not rows:
         return
     dialect = conn.dialect.name
