@@ -14,12 +14,14 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from itertools import islice
 from typing import Any
 
 import sqlalchemy as sa
 
 from kleinkasso.cases import ledger
+from kleinkasso.cases.service import book_fee
 from kleinkasso.clock import BERLIN
 from kleinkasso.intake.records import OpenItemRecord, Problem
 from kleinkasso.store.schema import case, item, item_event, outbox, party
@@ -283,6 +285,20 @@ def _amend_case(
         now=now,
         explanation={"item_ref": old.item_ref},
     )
+    # The fee is charged on the summed principal (§ 22 RVG), so a changed
+    # principal changes the fee value; the rate already charged stays.
+    principal_delta = lines[0].amount_cents
+    if principal_delta:
+        conn.execute(
+            case.update()
+            .where(case.c.id == old.case_id)
+            .values(fee_value_cents=case.c.fee_value_cents + principal_delta)
+        )
+        case_row = conn.execute(sa.select(case).where(case.c.id == old.case_id)).one()
+        if case_row.status == "open":
+            book_fee(
+                conn, old.creditor_id, case_row, Decimal(case_row.fee_rate), today, now
+            )
     if record.disputed and not old.disputed:
         conn.execute(
             case.update()
