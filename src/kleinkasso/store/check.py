@@ -8,9 +8,11 @@ all, and the tests run them after every scenario.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import sqlalchemy as sa
 
+from kleinkasso import law
 from kleinkasso.cases import ledger
 from kleinkasso.store.schema import (
     bank_entry,
@@ -21,7 +23,12 @@ from kleinkasso.store.schema import (
     metadata,
     outbox,
     posting,
+    settlement,
+    settlement_entry,
 )
+
+# Highest rate of Nr. 2300 VV RVG for an uncontested collection (Anm. Abs. 2).
+CAP_RATE = Decimal("1.3")
 
 Check = Callable[[sa.Connection], list[str]]
 
@@ -157,6 +164,83 @@ def bank_entries_tenant(conn: sa.Connection) -> list[str]:
     ]
 
 
+def bank_matches_statements(conn: sa.Connection) -> list[str]:
+    """I7: money booked on the bank account from payments = matched bank entries."""
+    booked = conn.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(posting.c.amount_cents), 0))
+        .join(journal_entry, journal_entry.c.id == posting.c.entry_id)
+        .where(posting.c.account == ledger.BANK, journal_entry.c.kind == "payment")
+    ).scalar_one()
+    matched = conn.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(bank_entry.c.amount_cents), 0)).where(
+            bank_entry.c.status == "matched"
+        )
+    ).scalar_one()
+    if booked == matched:
+        return []
+    return [f"I7: payments booked {booked} cents, matched bank entries {matched} cents"]
+
+
+def creditor_money_held(conn: sa.Connection) -> list[str]:
+    """I8: per creditor, collected money not yet paid out is never negative."""
+    rows = conn.execute(
+        sa.select(posting.c.creditor_id, sa.func.sum(posting.c.amount_cents))
+        .where(posting.c.account == ledger.CREDITOR_PAYABLE)
+        .group_by(posting.c.creditor_id)
+        .having(sa.func.sum(posting.c.amount_cents) > 0)
+    )
+    return [
+        f"I8: creditor {cid} was paid out {total} cents more than collected"
+        for cid, total in rows
+    ]
+
+
+def settlements_add_up(conn: sa.Connection) -> list[str]:
+    """I9: each settlement's stored totals equal the sum of its payments."""
+    problems = []
+    for row in conn.execute(sa.select(settlement)):
+        forwarded = -conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(posting.c.amount_cents), 0))
+            .join(settlement_entry, settlement_entry.c.entry_id == posting.c.entry_id)
+            .where(
+                settlement_entry.c.settlement_id == row.id,
+                posting.c.account == ledger.CREDITOR_PAYABLE,
+            )
+        ).scalar_one()
+        if forwarded != row.forwarded_cents:
+            problems.append(
+                f"I9: settlement {row.period} of {row.creditor_id} states "
+                f"{row.forwarded_cents} forwarded, its payments give {forwarded}"
+            )
+    return problems
+
+
+def fees_within_cap(conn: sa.Connection) -> list[str]:
+    """I14: fees charged never exceed the cap for the case's value and dates."""
+    charged = dict(
+        conn.execute(
+            sa.select(posting.c.case_id, sa.func.sum(posting.c.amount_cents))
+            .join(journal_entry, journal_entry.c.id == posting.c.entry_id)
+            .where(
+                posting.c.account.in_(ledger.COLLECTOR_COMPONENTS),
+                journal_entry.c.kind.in_(("fee", "fee_adjustment")),
+            )
+            .group_by(posting.c.case_id)
+        ).all()
+    )
+    problems = []
+    for row in conn.execute(sa.select(case)):
+        cap = law.collection_fee(
+            row.fee_value_cents, row.mandate_date, CAP_RATE, vat=row.vat_charged
+        ).total_cents
+        if charged.get(row.id, 0) > cap:
+            problems.append(
+                f"I14: case {row.case_ref} charged {charged[row.id]} cents of fees, "
+                f"cap {cap}"
+            )
+    return problems
+
+
 def money_is_integer(_conn: sa.Connection) -> list[str]:
     """I15: every money column is an integer type."""
     problems = []
@@ -177,6 +261,10 @@ CHECKS: tuple[Check, ...] = (
     one_open_case,
     outbox_consistent,
     bank_entries_tenant,
+    bank_matches_statements,
+    creditor_money_held,
+    settlements_add_up,
+    fees_within_cap,
     money_is_integer,
 )
 
