@@ -1,9 +1,10 @@
 """German legal computation for collecting small consumer claims.
 
-Pure functions and dated tables: the base rate of § 247 BGB, default
-interest (§ 288 BGB), the start of default (§ 286 BGB), collection and
-payment plan fees (RVG), allocation of payments (§§ 366, 367 BGB),
-limitation (§§ 195 ff. BGB) and the costs of a court dunning procedure.
+The package contains pure functions and dated tables. They cover the base
+rate of § 247 BGB, default interest (§ 288 BGB) and the start of default
+(§ 286 BGB). They also cover collection and payment plan fees (RVG), the
+allocation of payments (§§ 366, 367 BGB), limitation (§§ 195 ff. BGB) and
+the costs of a court dunning procedure.
 Money crosses the package boundary as integer cents; inside, amounts are
 ``decimal.Decimal`` or exact fractions. No function reads the clock, a file
 other than the packaged tables, or a database. Every result carries an
@@ -27,14 +28,15 @@ from kleinkasso.law.default import (
 )
 from kleinkasso.law.errors import (
     BaseRateUnknown,
-    FeeTableUnknown,
-    InvalidAmount,
-    InvalidDate,
-    InvalidRate,
+    FeeTableUnknownError,
+    InvalidAmountError,
+    InvalidDateError,
+    InvalidRateError,
     LawError,
-    UnknownClaim,
-    UnknownLanguage,
-    UnknownSubdivision,
+    UnknownClaimError,
+    UnknownLanguageError,
+    UnknownPhraseError,
+    UnknownSubdivisionError,
 )
 from kleinkasso.law.explanation import Explanation, Phrase
 from kleinkasso.law.fees import (
@@ -71,19 +73,20 @@ __all__ = [
     "DefaultStart",
     "Explanation",
     "FeeResult",
-    "FeeTableUnknown",
+    "FeeTableUnknownError",
     "InterestPeriod",
     "InterestResult",
-    "InvalidAmount",
-    "InvalidDate",
-    "InvalidRate",
+    "InvalidAmountError",
+    "InvalidDateError",
+    "InvalidRateError",
     "LawError",
     "LimitationResult",
     "OpenClaim",
     "Phrase",
-    "UnknownClaim",
-    "UnknownLanguage",
-    "UnknownSubdivision",
+    "UnknownClaimError",
+    "UnknownLanguageError",
+    "UnknownPhraseError",
+    "UnknownSubdivisionError",
     "allocate_payment",
     "base_rate",
     "cents_to_euros",
