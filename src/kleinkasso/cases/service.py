@@ -21,6 +21,11 @@ from kleinkasso.cases import ledger
 from kleinkasso.cases.demand import build_demand, document_to_json
 from kleinkasso.cases.position import EARLY_RATE, fee_adjustment
 from kleinkasso.cases.refs import case_ref, creditor_reference
+from kleinkasso.comms.checks import (
+    IncompleteFirstDemand,
+    InvalidDemandDocumentError,
+    check_document,
+)
 from kleinkasso.policy.creditor_config import CreditorConfig
 from kleinkasso.policy.handover import ItemSnapshot, Outcome, decide
 from kleinkasso.store.schema import case, case_balance, creditor, item, outbox, party
@@ -171,7 +176,46 @@ def open_cases(
                 return
             after = customers[-1]
             for customer_ref in customers:
-                _bundle(conn, config, customer_ref, as_of, now, report)
+                _bundle_or_hold(conn, config, customer_ref, as_of, now, report)
+
+
+def _bundle_or_hold(
+    conn: sa.Connection,
+    config: CreditorConfig,
+    customer_ref: str,
+    as_of: date,
+    now: datetime,
+    report: RunReport,
+) -> None:
+    """Bundle one debtor's items; if the demand would be incomplete, hold them."""
+    savepoint = conn.begin_nested()
+    counts = (report.cases_opened, report.cases_extended, report.messages_queued)
+    try:
+        _bundle(conn, config, customer_ref, as_of, now, report)
+    except (IncompleteFirstDemand, InvalidDemandDocumentError) as exc:
+        savepoint.rollback()
+        report.cases_opened, report.cases_extended, report.messages_queued = counts
+        log.error(
+            "customer %s of creditor %s held back: %s", customer_ref, config.id, exc
+        )
+        conn.execute(
+            item.update()
+            .where(
+                item.c.creditor_id == config.id,
+                item.c.customer_ref == customer_ref,
+                item.c.state == "handed_over",
+                item.c.case_id.is_(None),
+            )
+            .values(
+                state="waiting",
+                reason=f"demand incomplete: {exc}"[:300],
+                updated_at=now,
+            )
+        )
+        report.handed_over -= 1
+        report.waiting += 1
+        return
+    savepoint.commit()
 
 
 def _next_case_no(conn: sa.Connection, creditor_id: str) -> int:
@@ -381,7 +425,11 @@ def queue_demand(
         channels.append("letter")
     if "email" in config.dunning.channels and contact.email:
         channels.append("email")
-    document = document_to_json(build_demand(conn, config, case_row, contact, as_of))
+    demand = build_demand(conn, config, case_row, contact, as_of)
+    # Nothing is queued that the renderer would reject: § 13a Abs. 1 RDG
+    # requires every first-demand item before anything is sent.
+    check_document(demand)
+    document = document_to_json(demand)
     domain = config.collector.email.rsplit("@", 1)[-1]
     queued = 0
     for channel in channels:

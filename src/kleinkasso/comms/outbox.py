@@ -109,7 +109,7 @@ def _deliver(
     except Exception as exc:
         # A message that cannot be rendered stays visible as failed with its
         # error, and the rest of the outbox goes on.
-        log.exception("outbox row %s for case %s failed", row.id, row.case_ref)
+        log.error("outbox row %s for case %s failed: %s", row.id, row.case_ref, exc)
         with engine.begin() as conn:
             conn.execute(
                 outbox.update()

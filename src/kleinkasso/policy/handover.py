@@ -64,6 +64,15 @@ def decide(
         )
     if not item.consumer and not rules.hand_over_business:
         return Decision(Outcome.REJECT, "business customers are not handed over", None)
+    if item.consumer and item.contract_date is None:
+        # The first demand to a consumer must name the date the contract was
+        # concluded (§ 13a Abs. 1 Nr. 2 RDG); without it nothing may be sent.
+        return Decision(
+            Outcome.WAIT,
+            "contract date missing: the first demand must name it "
+            "(§ 13a Abs. 1 Nr. 2 RDG); send the item again with contract_date",
+            None,
+        )
 
     arose_on = item.contract_date or item.invoice_date or item.due_date
     barred = limitation(arose_on)
