@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.comms.pdftools import page_image, pdf_text, qr_payloads
 from tests.conftest import EXAMPLES, Cli
 
 CREDITOR = "spielwiese"
@@ -119,6 +120,32 @@ def test_run_twice_sends_nothing_twice(loaded: Cli, tmp_path: Path) -> None:
     assert second["emails_written"] == 0
     assert sorted(p.name for p in out.rglob("*") if p.is_file()) == files
     assert len([f for f in files if f.endswith(".pdf")]) == first["letters_written"]
+
+
+def test_letter_qr_pays_early_total(after_run: Cli, tmp_path: Path) -> None:
+    cases = after_run(
+        "case", "list", "--creditor", CREDITOR, "--as-of", "2026-11-16", "--json"
+    ).json()
+    ref = cases[0]["case_ref"]
+    detail = after_run("case", "show", ref, "--as-of", "2026-11-16", "--json").json()
+    pdf = (
+        tmp_path / "out" / "letters" / f"{ref}-first_demand-20261116.pdf"
+    ).read_bytes()
+    payloads = qr_payloads(page_image(pdf, 0, scale=3.0))
+    assert len(payloads) == 1
+    lines = payloads[0].decode("utf-8").split("\n")
+    # EPC069-12 lines: service tag, version, encoding, SCT, BIC, name, IBAN,
+    # amount, purpose, structured reference.
+    assert lines[0] == "BCD"
+    assert lines[4] == "COBADEFFXXX"
+    assert lines[5] == "Kleinkasso Inkasso GmbH"
+    assert lines[6] == "DE89370400440532013000"
+    euros, cents = divmod(detail["open_cents"], 100)
+    assert lines[7] == f"EUR{euros}.{cents:02d}"
+    assert lines[9] == detail["creditor_reference"]
+    text = pdf_text(pdf)
+    assert "Bundesamt für Justiz" in text
+    assert "Spielwiese Games GmbH" in text
 
 
 def test_case_show_amounts(after_run: Cli) -> None:

@@ -81,6 +81,20 @@ RULES = HandoverRules()
             id="time-barred",
         ),
         pytest.param(
+            {"contract_date": None},
+            RULES,
+            Outcome.WAIT,
+            "contract date missing",
+            id="consumer-without-contract-date",
+        ),
+        pytest.param(
+            {"contract_date": None, "consumer": False},
+            RULES,
+            Outcome.HAND_OVER,
+            "in default since",
+            id="business-without-contract-date",
+        ),
+        pytest.param(
             {"reminder_date": None, "is_return": True},
             RULES,
             Outcome.HAND_OVER,
