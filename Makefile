@@ -41,8 +41,17 @@ lint: $(STAMP)
 check-types: $(STAMP)
 	$(BIN)/mypy
 
+# The suite runs on SQLite and on a throwaway PostgreSQL server on
+# 127.0.0.1 (scripts/pg-test-server installs Debian's postgresql-15 as root
+# when it is missing). SKIP_PG=1 runs SQLite only.
 test: $(STAMP) lint check-types
-	$(BIN)/pytest -q
+	@if [ -n "$(SKIP_PG)" ]; then \
+		$(BIN)/pytest -q; \
+	else \
+		url=$$(scripts/pg-test-server start) || exit 1; \
+		trap 'scripts/pg-test-server stop' EXIT; \
+		KLEINKASSO_TEST_PG_URL=$$url $(BIN)/pytest -q; \
+	fi
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache
