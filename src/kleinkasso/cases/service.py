@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from kleinkasso import law
+from kleinkasso import crashpoints, law
 from kleinkasso.cases import ledger
 from kleinkasso.cases.demand import build_demand, document_to_json
 from kleinkasso.cases.position import EARLY_RATE, fee_adjustment
@@ -100,6 +100,7 @@ def evaluate_items(
                 ),
                 updates,
             )
+        crashpoints.reached("run.evaluate")
 
 
 def _evaluate(
@@ -177,6 +178,7 @@ def open_cases(
             after = customers[-1]
             for customer_ref in customers:
                 _bundle_or_hold(conn, config, customer_ref, as_of, now, report)
+        crashpoints.reached("run.cases")
 
 
 def _bundle_or_hold(
@@ -300,6 +302,7 @@ def _bundle(
     book_fee(conn, config.id, case_row, Decimal(case_row.fee_rate), as_of, now)
     kind = "first_demand" if new_case else "updated_demand"
     report.messages_queued += queue_demand(conn, config, case_row, kind, as_of, now)
+    crashpoints.reached("run.case_uncommitted")
 
 
 def _create_case(
@@ -487,3 +490,4 @@ def raise_fees(
                 continue
             book_fee(conn, config.id, row, regular, as_of, now)
             report.fees_raised += 1
+        crashpoints.reached("run.fees")

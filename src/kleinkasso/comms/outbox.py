@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kleinkasso import crashpoints
 from kleinkasso.cases.demand import document_from_json
 from kleinkasso.comms.email import render_email
 from kleinkasso.comms.letter import render_letter_pdf
@@ -122,9 +123,13 @@ def _deliver(
             )
         report.failed += 1
         return
+    # A crash here leaves the file written and the row pending: the rerun
+    # writes the same bytes to the same name again.
+    crashpoints.reached("relay.written")
     with engine.begin() as conn:
         conn.execute(
             outbox.update()
             .where(outbox.c.id == row.id, outbox.c.status == "pending")
             .values(status="sent", sent_at=now, attempts=outbox.c.attempts + 1)
         )
+    crashpoints.reached("relay.sent")

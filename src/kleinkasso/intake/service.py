@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kleinkasso import crashpoints
 from kleinkasso.cases import ledger
 from kleinkasso.cases.service import book_fee
 from kleinkasso.clock import BERLIN
@@ -123,6 +124,7 @@ def import_items(
                 now=now,
                 update_parties=update_parties,
             )
+        crashpoints.reached("import.chunk")
     log.info(
         "import of %s for creditor %s finished: %d read, %d new, %d unchanged, "
         "%d amended, %d rejected",

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kleinkasso import crashpoints
 from kleinkasso.payments.apply import apply_payment
 from kleinkasso.payments.bankfiles import BankEntry, Statement, read_bank_file
 from kleinkasso.payments.matching import case_ref_candidates, pick, rf_candidates
@@ -76,6 +77,7 @@ def import_statement(
         problem = statement.balance_problem()
         if problem:
             report.warnings.append(f"statement {statement.statement_id}: {problem}")
+        crashpoints.reached("statement.before_store")
         statement_pk = _store_statement(
             engine, statement, bank_file.kind, source, digest, problem, now
         )
@@ -86,6 +88,7 @@ def import_statement(
         for _, entry in ordered:
             report.entries += 1
             _import_entry(engine, configs, statement_pk, entry, report, now)
+            crashpoints.reached("statement.entry")
     log.info(
         "statement import of %s finished: %d entries, %d matched, %d unmatched, "
         "%d already imported",
@@ -219,6 +222,7 @@ def _import_entry(
             source_key=f"bank_entry:{entry_pk}",
             now=now,
         )
+        crashpoints.reached("statement.uncommitted")
     report.matched += 1
     report.matched_cents += entry.amount_cents
     report.refund_cents += outcome.refund_cents

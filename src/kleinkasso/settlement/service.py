@@ -24,6 +24,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from kleinkasso import crashpoints
 from kleinkasso.cases import ledger
 from kleinkasso.store.schema import (
     case,
@@ -233,6 +234,7 @@ def settle(
             now=now,
             source_key=f"settlement:{creditor_id}:{period}",
         )
+        crashpoints.reached("settle.before_commit")
     log.info(
         "settlement %s for creditor %s: %d cases, %d cents forwarded",
         period,
