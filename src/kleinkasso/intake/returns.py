@@ -27,6 +27,11 @@ def returns_to_records(bank_file: BankFile) -> Iterator[OpenItemRecord | Problem
     The debtor is identified by the mandate reference, which creditors
     usually derive from their customer number; ``row`` is the position of
     the return in the file.
+
+    NOTE: bank files do not carry the date the contract was concluded, which
+    the first demand to a consumer must name (§ 13a Abs. 1 Nr. 2 RDG). Such
+    items wait until the creditor sends the same item_ref again with its
+    contract_date (and subject) in an open-items import.
     """
     for index, debit in enumerate(returned_debits(bank_file), start=1):
         ref = _item_ref(debit)

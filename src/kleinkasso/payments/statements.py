@@ -74,9 +74,8 @@ def import_statement(
         configs = _Configs(conn)
     for statement in bank_file.statements:
         report.statements += 1
+        # BankFile.warnings already lists every balance problem.
         problem = statement.balance_problem()
-        if problem:
-            report.warnings.append(f"statement {statement.statement_id}: {problem}")
         crashpoints.reached("statement.before_store")
         statement_pk = _store_statement(
             engine, statement, bank_file.kind, source, digest, problem, now
@@ -101,6 +100,23 @@ def import_statement(
     return report
 
 
+def statement_key(statement: Statement) -> str:
+    """Return the statement's id made unique by a digest of its content.
+
+    Some banks reuse one id for every report (an intraday camt.052 called
+    "camt052_ONLINEBA", say), so the id alone would make a new report look
+    like a repeat. The same statement read twice gives the same key.
+    """
+    digest = hashlib.sha256()
+    for value in (statement.opening_balance_cents, statement.closing_balance_cents):
+        digest.update(f"{value}|".encode())
+    for entry in statement.entries:
+        digest.update(
+            f"{entry.entry_key}|{entry.booking_date}|{entry.amount_cents}\n".encode()
+        )
+    return f"{statement.statement_id[:100]}#{digest.hexdigest()[:32]}"
+
+
 def _store_statement(
     engine: sa.Engine,
     statement: Statement,
@@ -110,14 +126,17 @@ def _store_statement(
     problem: str | None,
     now: datetime,
 ) -> int:
-    account_key = statement.account_iban or "unknown"
+    account_key = (
+        statement.account_iban or statement.account_identification or "unknown"
+    )
+    key = statement_key(statement)
     with engine.begin() as conn:
         insert_ignore(
             conn,
             bank_statement,
             {
                 "account_key": account_key,
-                "statement_id": statement.statement_id,
+                "statement_id": key,
                 "kind": kind,
                 "source": source[-300:],
                 "file_sha256": digest,
@@ -134,7 +153,7 @@ def _store_statement(
             conn.execute(
                 sa.select(bank_statement.c.id).where(
                     bank_statement.c.account_key == account_key,
-                    bank_statement.c.statement_id == statement.statement_id,
+                    bank_statement.c.statement_id == key,
                 )
             ).scalar_one()
         )
