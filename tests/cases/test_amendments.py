@@ -188,3 +188,18 @@ def test_amended_value_changes_fee(store: tuple[sa.Engine, CreditorConfig]) -> N
     assert position.principal_cents == 6000
     assert position.fee_cents == 2575
     assert position.expenses_cents == 515
+
+
+def test_repeated_ref_in_one_input(store: tuple[sa.Engine, CreditorConfig]) -> None:
+    engine, config = store
+    first = replace(RECORD, row=2)
+    repeat = replace(RECORD, amount_cents=199, row=5)
+    report = import_items(
+        engine, config.id, [first, repeat], source="r.xml", origin="returns", now=NOW
+    )
+    assert report.created == 1
+    assert report.problems == [
+        "r.xml row 5, field item_ref: 'R1' repeats the item of row 2; "
+        "expected an item_ref used once per input"
+    ]
+    assert _item(engine, "R1").principal_cents == 499

@@ -86,6 +86,31 @@ def _chunks(
         yield chunk
 
 
+def _first_of_each_ref(
+    chunk: list[OpenItemRecord], report: ImportReport
+) -> list[OpenItemRecord]:
+    """Keep the first record of each item_ref in a chunk; report the others."""
+    seen: dict[str, int] = {}
+    kept = []
+    for record in chunk:
+        if record.item_ref in seen:
+            report.read -= 1
+            report.problems.append(
+                Problem(
+                    record.row,
+                    record.item_ref,
+                    "item_ref",
+                    record.item_ref,
+                    "an item_ref used once per input",
+                    reason=f"repeats the item of row {seen[record.item_ref]}",
+                ).message(report.source)
+            )
+            continue
+        seen[record.item_ref] = record.row
+        kept.append(record)
+    return kept
+
+
 def import_items(
     engine: sa.Engine,
     creditor_id: str,
@@ -114,11 +139,12 @@ def import_items(
             yield entry
 
     for chunk in _chunks(records(), chunk_size):
+        unique = _first_of_each_ref(chunk, report)
         with engine.begin() as conn:
             _store_chunk(
                 conn,
                 creditor_id,
-                chunk,
+                unique,
                 report,
                 origin=origin,
                 now=now,
