@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -151,6 +152,7 @@ def test_negative_open_amount_rejected(engine: sa.Engine) -> None:
 
 
 def test_float_amount_rejected(engine: sa.Engine) -> None:
+    amount: Any = 1.5
     with pytest.raises(TypeError, match="int cents"), engine.begin() as conn:
         ledger.post(
             conn,
@@ -161,9 +163,9 @@ def test_float_amount_rejected(engine: sa.Engine) -> None:
             rule="test",
             now=NOW,
             lines=[
-                ledger.Line(ledger.DEBTOR_FEE, 1.5),
-                ledger.Line(ledger.COLLECTOR_FEES, -1.5),
-            ],  # type: ignore[arg-type]
+                ledger.Line(ledger.DEBTOR_FEE, amount),
+                ledger.Line(ledger.COLLECTOR_FEES, -amount),
+            ],
         )
 
 
