@@ -337,30 +337,27 @@ def run_summary(result: DailyResult) -> dict[str, Any]:
     }
 
 
+RUN_LABELS = {
+    "evaluated": "Items evaluated",
+    "handed_over": "Items handed over",
+    "waiting": "Items waiting",
+    "rejected": "Items not handed over",
+    "cases_opened": "Cases opened",
+    "cases_extended": "Cases extended",
+    "fees_raised": "Fees raised to the regular rate",
+    "messages_queued": "Messages queued",
+}
+
+
 def print_run(result: DailyResult) -> None:
-    """Print what a daily run did."""
+    """Print what a daily run did, one column per creditor."""
     table = Table(title=f"Daily run {result.as_of}")
-    for column in (
-        "creditor",
-        "evaluated",
-        "handed over",
-        "waiting",
-        "rejected",
-        "cases opened",
-        "cases extended",
-        "fees raised",
-    ):
-        table.add_column(column, justify="left" if column == "creditor" else "right")
+    table.add_column("Figure")
     for report in result.creditors:
+        table.add_column(report.creditor_id, justify="right")
+    for key, label in RUN_LABELS.items():
         table.add_row(
-            report.creditor_id,
-            str(report.evaluated),
-            str(report.handed_over),
-            str(report.waiting),
-            str(report.rejected),
-            str(report.cases_opened),
-            str(report.cases_extended),
-            str(report.fees_raised),
+            label, *(str(getattr(report, key)) for report in result.creditors)
         )
     console.print(table)
     console.print(
