@@ -141,6 +141,7 @@ def build_demand(
             country=contact.country,
         ),
         debtor_email=contact.email,
+        debtor_is_consumer=contact.consumer,
         claims=tuple(claims),
         principal_cents=position.principal_cents,
         interest_cents=position.interest_cents,
@@ -159,36 +160,38 @@ def build_demand(
 
 
 def _interest_note(claims: Any, language: str) -> str:
+    """Say how interest is computed; list the periods of claims that span a
+    base-rate change, since the letter prints one rate per claim."""
     parts = []
     for claim in claims:
-        if claim.interest is None:
+        if claim.interest is None or len(claim.interest.periods) < 2:
             continue
         for period in claim.interest.periods:
+            rate = str(period.rate_percent)
             if language == "de":
                 parts.append(
-                    f"{claim.item_ref}: {_euros(claim.interest.principal_cents)} € "
-                    f"× {str(period.rate_percent).replace('.', ',')} % p. a. "
-                    f"vom {period.start:%d.%m.%Y} bis {period.end:%d.%m.%Y} "
+                    f"{claim.item_ref}: {rate.replace('.', ',')} % p. a. vom "
+                    f"{period.start:%d.%m.%Y} bis {period.end:%d.%m.%Y} "
                     f"({period.days} Tage)"
                 )
             else:
-                principal = law.cents_to_euros(claim.interest.principal_cents)
                 parts.append(
-                    f"{claim.item_ref}: EUR {principal} × {period.rate_percent} % p.a. "
-                    f"from {period.start} to {period.end} "
-                    f"({period.days} days)"
+                    f"{claim.item_ref}: {rate} % p.a. from {period.start} to "
+                    f"{period.end} ({period.days} days)"
                 )
     if language == "de":
         head = (
-            "Verzugszinsen nach § 288 BGB (Basiszinssatz zuzüglich 5 Prozentpunkte, "
-            "bei Unternehmern 9), taggenau auf 365 Tage gerechnet"
+            "Verzugszinsen nach § 288 BGB: Basiszinssatz zuzüglich 5 Prozentpunkte "
+            "(bei Unternehmern 9), taggenau auf 365 Tage gerechnet, vom ersten "
+            "Verzugstag bis zum Tag vor dem Zahlungseingang"
         )
-        return head + (": " + "; ".join(parts) if parts else ": bisher keine.")
+        return head + (". Zinssätze je Zeitraum: " + "; ".join(parts) if parts else ".")
     head = (
-        "Default interest under § 288 BGB (base rate plus 5 points, 9 for "
-        "businesses), actual days over 365"
+        "Default interest under § 288 BGB: base rate plus 5 points (9 for "
+        "businesses), actual days over 365, from the first day of default to the "
+        "day before the payment arrives"
     )
-    return head + (": " + "; ".join(parts) if parts else ": none so far.")
+    return head + (". Rates per period: " + "; ".join(parts) if parts else ".")
 
 
 def _fee_note(early: law.FeeResult, regular: law.FeeResult, language: str) -> str:

@@ -119,7 +119,11 @@ def build_content(doc: DemandDocument) -> DemandContent:
         language=language,
         case_ref=case_ref,
         subject=phrases.subject.format(creditor=creditor, case_ref=case_ref),
-        salutation=phrases.salutation.format(name=one_line(doc.debtor.name)),
+        salutation=(
+            phrases.salutation.format(name=one_line(doc.debtor.name))
+            if doc.debtor_is_consumer
+            else phrases.salutation_business
+        ),
         intro=_intro(doc, phrases, creditor),
         claims_heading=phrases.claims_heading,
         claim_columns=(

@@ -84,6 +84,7 @@ class DemandDocument:
     interest_note: str  # how interest was computed (rule, rate, base, days)
     # Kind, amount and reason of the collection costs (§ 13a Abs. 1 Nr. 5 RDG).
     fee_note: str
+    debtor_is_consumer: bool = True  # a business is greeted without a name
     address_found_by_collector: bool = False  # § 13a Abs. 1 Nr. 7 notice if True
     payee_name: str = ""
     payee_iban: str = ""

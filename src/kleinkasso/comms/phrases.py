@@ -15,6 +15,7 @@ from dataclasses import dataclass
 class Phrases:
     subject: str
     salutation: str
+    salutation_business: str
     intro_one: str
     intro_many: str
     claims_heading: str
@@ -87,12 +88,13 @@ class Phrases:
 GERMAN = Phrases(
     subject="Ihre offene Zahlung bei {creditor} – Aktenzeichen {case_ref}",
     salutation="Guten Tag {name},",
+    salutation_business="Sehr geehrte Damen und Herren,",
     intro_one=(
         "{creditor} hat uns beauftragt, einen offenen Betrag aus Ihrem "
         "Kundenkonto einzuziehen. Vielleicht ist die Zahlung einfach "
         "untergegangen, das kann passieren. Mit einer Überweisung ist die Sache "
-        "erledigt, und {creditor} möchte Sie gern weiter zu seinen Kundinnen "
-        "und Kunden zählen."
+        "erledigt, und {creditor} möchte Sie gern als Kundin oder Kunden "
+        "behalten."
     ),
     intro_many=(
         "{creditor} hat uns beauftragt, {count} offene Beträge aus Ihrem "
@@ -100,8 +102,7 @@ GERMAN = Phrases(
         "zusammengefasst, damit die Inkassokosten nur einmal anfallen. "
         "Vielleicht sind die Zahlungen einfach untergegangen, das kann "
         "passieren. Mit einer Überweisung ist die Sache erledigt, und "
-        "{creditor} möchte Sie gern weiter zu seinen Kundinnen und Kunden "
-        "zählen."
+        "{creditor} möchte Sie gern als Kundin oder Kunden behalten."
     ),
     claims_heading="Was offen ist",
     column_item="Leistung",
@@ -219,6 +220,7 @@ GERMAN = Phrases(
 ENGLISH = Phrases(
     subject="Your open payment to {creditor} – case {case_ref}",
     salutation="Dear {name},",
+    salutation_business="Dear Sir or Madam,",
     intro_one=(
         "{creditor} has asked us to collect an open amount from your customer "
         "account. Perhaps the payment was simply overlooked, which happens. One "
