@@ -853,3 +853,32 @@ def test_csv_arbitrary_text_never_crashes(text: str) -> None:
 def test_csv_arbitrary_bytes_never_crash(data: bytes) -> None:
     with contextlib.suppress(UnusableInput):
         parse_open_items_csv(csv_bytes(HEADER) + data, source="fuzz.csv")
+
+
+def test_unclosed_quote_names_swallowed_lines() -> None:
+    data = (
+        "item_ref;customer_ref;name;due_date;amount\n"
+        "U1;K1;Max;01.10.2026;4,99\n"
+        'U2;K2;"Max unclosed;01.10.2026;4,99\n'
+        "U3;K3;Moritz;01.10.2026;4,99\n"
+    ).encode()
+    result = parse_open_items_csv(data, source="u.csv")
+    assert [record.item_ref for record in result.records] == ["U1"]
+    assert len(result.problems) == 1
+    assert "across lines 3 to 4 (is a quote left open?)" in result.problems[0].message(
+        "u.csv"
+    )
+
+
+def test_oversized_field_rejects_only_its_row() -> None:
+    data = (
+        "item_ref;customer_ref;name;due_date;amount\n"
+        "U1;K1;Max;01.10.2026;4,99\n"
+        f"U2;K2;{'M' * 300_000};01.10.2026;4,99\n"
+        "U3;K3;Moritz;01.10.2026;4,99\n"
+    ).encode()
+    result = parse_open_items_csv(data, source="big.csv")
+    assert [record.item_ref for record in result.records] == ["U1", "U3"]
+    assert len(result.problems) == 1
+    assert result.problems[0].row == 3
+    assert "field larger than field limit" in result.problems[0].message("big.csv")

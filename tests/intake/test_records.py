@@ -148,3 +148,8 @@ def test_check_country_accepts(text: str, expected: str) -> None:
 def test_check_country_rejects(text: str) -> None:
     with pytest.raises(FieldValueError, match="is not an ISO 3166 country code"):
         check_country(text)
+
+
+def test_check_text_rejects_direction_override() -> None:
+    with pytest.raises(FieldValueError, match="control character"):
+        check_text("Max \u202eMustermann")

@@ -20,6 +20,7 @@ import io
 import logging
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any, BinaryIO
 
@@ -606,10 +607,25 @@ def _iter_rows(
         except StopIteration:
             return
         except csv.Error as error:
-            raise UnusableInput(
-                source, f"line {lines_before + reader.line_num}: {error}"
-            ) from None
+            # The reader goes on with the next line after an error, so one bad
+            # row (a field over the csv module's size limit, say) costs only
+            # that row.
+            row = lines_before + previous_line + 1
+            previous_line = reader.line_num
+            yield Problem(
+                row=row,
+                item_ref=None,
+                field=_WHOLE_ROW,
+                value="",
+                expected=(
+                    f"fields of at most {csv.field_size_limit()} characters "
+                    "and no NUL bytes"
+                ),
+                reason=f"cannot be read as CSV ({error})",
+            )
+            continue
         row = lines_before + previous_line + 1
+        span = reader.line_num - previous_line
         previous_line = reader.line_num
 
         if all(not cell.strip() for cell in cells):
@@ -617,7 +633,20 @@ def _iter_rows(
         if len(cells) > width and all(not cell.strip() for cell in cells[width:]):
             cells = cells[:width]
         if len(cells) != width:
-            yield _width_problem(cells, width, delimiter, row, positions["item_ref"])
+            problem = _width_problem(
+                cells, width, delimiter, row, positions["item_ref"]
+            )
+            if span > 1:
+                # A quote opened and never closed joins every following line
+                # into this one row; say which lines were swallowed.
+                problem = replace(
+                    problem,
+                    reason=(
+                        f"{problem.reason} across lines {row} to {row + span - 1} "
+                        "(is a quote left open?)"
+                    ),
+                )
+            yield problem
             continue
 
         values = {field: cells[index] for field, index in positions.items()}

@@ -127,8 +127,9 @@ class FieldValueError(ValueError):
 # --- Field rules: each takes a converted value and returns it normalised. ---
 
 _WHITESPACE_RUN = re.compile(r"\s+")
-# Unicode category Cc, the C0 and C1 control characters.
-_CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and the bidirectional overrides and isolates that can
+# make a printed name or reference read differently from what is stored.
+_CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)*\.[^@\s.]{2,}")
 _REASON_CODE = re.compile(r"[A-Z0-9]{2,35}")
 
