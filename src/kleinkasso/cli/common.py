@@ -15,7 +15,7 @@ from typing import Annotated, Any, NoReturn
 import sqlalchemy as sa
 import typer
 
-from kleinkasso.store.db import make_engine, migrate
+from kleinkasso.store.db import DatabaseUrlError, make_engine, migrate, resolve_url
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -61,7 +61,13 @@ def open_database(url: str | None) -> sa.Engine:
     """Return an engine on a migrated database; :func:`close_databases` disposes it."""
     engine = make_engine(url)
     _ENGINES.append(engine)
-    migrate(engine)
+    try:
+        migrate(engine)
+    except sa.exc.DBAPIError as exc:
+        # The first connection shows whether the file or server is usable.
+        raise DatabaseUrlError(
+            resolve_url(url), f"cannot be opened: {exc.orig}"
+        ) from exc
     return engine
 
 
@@ -75,8 +81,11 @@ def parse_day(text: str, option: str) -> date:
     """Parse an ISO date given on the command line."""
     try:
         return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option} {text!r} is invalid; expected a date as YYYY-MM-DD")
+    except ValueError as exc:
+        # fromisoformat names an impossible day ("day is out of range for
+        # month") apart from a malformed text.
+        reason = str(exc) if "out of range" in str(exc) else "not a date"
+        fail(f"{option} {text!r} is invalid ({reason}); expected a date as YYYY-MM-DD")
 
 
 def read_input(path: Path) -> bytes:

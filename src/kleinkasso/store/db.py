@@ -66,7 +66,12 @@ def make_engine(url: str | None = None) -> sa.Engine:
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return sa.create_engine(parsed, isolation_level="REPEATABLE READ")
+        try:
+            return sa.create_engine(parsed, isolation_level="REPEATABLE READ")
+        except ImportError as exc:
+            raise DatabaseUrlError(
+                resolved, f"the driver is not installed ({exc}); pip install psycopg"
+            ) from exc
     raise DatabaseUrlError(resolved, "expected a sqlite:// or postgresql:// URL")
 
 
