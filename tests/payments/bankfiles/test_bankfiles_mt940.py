@@ -108,7 +108,8 @@ def test_unstructured_details_keep_lines() -> None:
 
 def test_cp1252_not_read_as_cp852() -> None:
     details = ":86:166?00GUTSCHRIFT?20SVWZ+Miete?32Müller\r\n"
-    bank_file = read(mt940(":61:240502C5,00NTRFNONREF\r\n" + details), "cp1252")
+    text = mt940(":61:240502C5,00NTRFNONREF\r\n" + details, closing="C240502EUR105,00")
+    bank_file = read(text, "cp1252")
     (entry,) = bank_file.statements[0].entries
     assert entry.counterparty_name == "Müller"
     assert bank_file.warnings == ()
@@ -198,7 +199,8 @@ def test_return_without_original_amount() -> None:
 def test_return_figures_not_adding_up_warn() -> None:
     text = mt940(
         ":61:240502D13,50NRTINONREF\r\n/OCMT/EUR10,00//CHGS/EUR3,00/\r\n"
-        ":86:109?00RETOURE\r\n"
+        ":86:109?00RETOURE\r\n",
+        closing="C240502EUR86,50",
     )
     warnings = read(text).warnings
     assert warnings[0] == (
@@ -282,7 +284,8 @@ def test_broken_mt940_rejected(text: str, reason: str) -> None:
 
 
 def test_day_31_of_april_warns() -> None:
-    bank_file = read(mt940(":61:240431C5,00NMSCNONREF\r\n"))
+    text = mt940(":61:240431C5,00NMSCNONREF\r\n", closing="C240501EUR105,00")
+    bank_file = read(text)
     (entry,) = bank_file.statements[0].entries
     assert entry.value_date == date(2024, 4, 30)
     assert (
@@ -296,3 +299,11 @@ def test_byte_order_mark_accepted() -> None:
     bank_file = read_bank_file(text.encode("utf-8-sig"), filename="bom.sta")
     assert bank_file.kind == "mt940"
     assert bank_file.statements[0].statement_id == "STMT1/00001/001/2024-05-01"
+
+
+def test_missing_closing_balance_warns() -> None:
+    bank_file = read(mt940(":61:240502C5,00NTRFNONREF\r\n"))
+    assert bank_file.warnings == (
+        "statement 'STMT1' on line 1: has no :62: closing balance; "
+        "the file may be truncated",
+    )

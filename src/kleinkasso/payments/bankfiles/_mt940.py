@@ -157,6 +157,12 @@ def _read_statement_fields(
             "has no :60: or :62: balance; expected one to give the currency"
         )
     currency = anchor.currency
+    if closing is None:
+        # Every MT940 statement ends with :62F: or :62M:; without it the file
+        # was most likely cut off, and its last entry may be incomplete.
+        warnings.append(
+            f"{where}: has no :62: closing balance; the file may be truncated"
+        )
 
     entries, candidates = _read_transactions(
         fields, currency, where, filename, warnings
