@@ -93,3 +93,26 @@ def test_config_error_names_key(old: str, new: str, key: str, expected: str) -> 
 def test_config_rejects_broken_toml() -> None:
     with pytest.raises(ConfigError, match="valid TOML"):
         load_creditor_config(b"id = ", source="c.toml")
+
+
+def test_config_missing_key_message() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_creditor_config(
+            EXAMPLE.replace('name = "Spielwiese Games GmbH"\n', "", 1).encode(),
+            source="c.toml",
+        )
+    assert str(caught.value) == (
+        "c.toml: key 'name' is missing; expected a text of 1 to 200 characters"
+    )
+
+
+def test_config_rate_as_number() -> None:
+    text = EXAMPLE.replace('regular_fee_rate = "0.9"', "regular_fee_rate = 0.9", 1)
+    config = load_creditor_config(text.encode(), source="c.toml")
+    assert config.dunning.regular_fee_rate == "0.9"
+
+
+def test_config_wrong_type_message() -> None:
+    text = EXAMPLE.replace("min_days_past_due = 14", 'min_days_past_due = "14"', 1)
+    with pytest.raises(ConfigError, match="expected an integer"):
+        load_creditor_config(text.encode(), source="c.toml")
