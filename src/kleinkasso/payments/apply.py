@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -21,6 +21,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from kleinkasso import law
+from kleinkasso.api.events import (
+    CASE_PAID,
+    CASE_WRITTEN_OFF,
+    PAYMENT_RECEIVED,
+    record_event,
+)
 from kleinkasso.cases import ledger
 from kleinkasso.cases.position import EARLY_RATE, claim_positions, fee_adjustment
 from kleinkasso.cases.service import book_fee
@@ -48,6 +54,7 @@ class PaymentOutcome:
     refund_cents: int
     written_off_cents: int
     paid_in_full: bool
+    closed_case: bool = False  # this payment settled an open case
 
 
 def _book_interest(
@@ -174,6 +181,13 @@ def apply_payment(
                 principal_cents=balances.get((row.id, ledger.DEBTOR_PRINCIPAL), 0),
             )
         )
+    if case_row.status == "closed":
+        # The creditor settled the case directly: nothing is owed any more,
+        # so the whole payment goes back to the debtor.
+        claims = [
+            replace(claim, costs_cents=0, interest_cents=0, principal_cents=0)
+            for claim in claims
+        ]
     allocation = law.allocate_payment(amount_cents, claims, as_of=booked_on)
 
     lines = [ledger.Line(ledger.BANK, amount_cents)]
@@ -216,10 +230,41 @@ def apply_payment(
         explanation=allocation.explanation.to_dict(),
         source_key=source_key,
     )
+    record_event(
+        conn,
+        config.id,
+        PAYMENT_RECEIVED,
+        now,
+        case_ref=case_row.case_ref,
+        data={
+            "booked_on": str(booked_on),
+            "amount_cents": amount_cents,
+            "owed_back_cents": allocation.remainder_cents,
+        },
+    )
     written_off = _write_off_residual(conn, config, case_id, booked_on, now)
+    if written_off:
+        record_event(
+            conn,
+            config.id,
+            CASE_WRITTEN_OFF,
+            now,
+            case_ref=case_row.case_ref,
+            data={"written_off_cents": written_off},
+        )
     paid_in_full = _open_total(_balance(conn, case_id)) == 0
-    if paid_in_full and case_row.status == "open":
+    closed_now = paid_in_full and case_row.status == "open"
+    if closed_now:
         _close_paid(conn, case_id, booked_on)
+        # The creditor restores the customer's account on this event.
+        record_event(
+            conn,
+            config.id,
+            CASE_PAID,
+            now,
+            case_ref=case_row.case_ref,
+            data={"paid_on": str(booked_on)},
+        )
     log.info(
         "payment %s on case %s: %d cents, %d owed back, %d written off",
         source_key,
@@ -235,6 +280,7 @@ def apply_payment(
         refund_cents=allocation.remainder_cents,
         written_off_cents=written_off,
         paid_in_full=paid_in_full,
+        closed_case=closed_now,
     )
 
 

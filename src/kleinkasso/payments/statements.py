@@ -11,17 +11,21 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from kleinkasso import crashpoints
-from kleinkasso.payments.apply import apply_payment
+from kleinkasso.payments.apply import PaymentOutcome, apply_payment
 from kleinkasso.payments.bankfiles import BankEntry, Statement, read_bank_file
-from kleinkasso.payments.matching import case_ref_candidates, pick, rf_candidates
+from kleinkasso.payments.cascade import Credit, Suggestion, decide, suggest_cases
+from kleinkasso.payments.lookup import DatabaseLookup
+from kleinkasso.payments.refunds import record_refund
+from kleinkasso.payments.reversal import find_reversed_credit, reverse_payment
 from kleinkasso.policy.creditor_config import CreditorConfig
-from kleinkasso.store.schema import bank_entry, bank_statement, case, creditor
+from kleinkasso.store.payment_tables import bank_entry_match
+from kleinkasso.store.schema import bank_entry, bank_statement, creditor
 from kleinkasso.store.upsert import insert_ignore
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,8 @@ class StatementReport:
     matched: int = 0
     matched_cents: int = 0
     unmatched: int = 0
+    review: int = 0
+    reversals: int = 0
     returns: int = 0
     ignored: int = 0
     paid_in_full: int = 0
@@ -80,13 +86,16 @@ def import_statement(
         statement_pk = _store_statement(
             engine, statement, bank_file.kind, source, digest, problem, now
         )
+        account_key = _account_key(statement)
         ordered = sorted(
             enumerate(statement.entries),
             key=lambda pair: (pair[1].booking_date, pair[0]),
         )
         for _, entry in ordered:
             report.entries += 1
-            _import_entry(engine, configs, statement_pk, entry, report, now)
+            _import_entry(
+                engine, configs, statement_pk, account_key, entry, report, now
+            )
             crashpoints.reached("statement.entry")
     log.info(
         "statement import of %s finished: %d entries, %d matched, %d unmatched, "
@@ -98,6 +107,10 @@ def import_statement(
         report.already_imported,
     )
     return report
+
+
+def _account_key(statement: Statement) -> str:
+    return statement.account_iban or statement.account_identification or "unknown"
 
 
 def statement_key(statement: Statement) -> str:
@@ -126,9 +139,7 @@ def _store_statement(
     problem: str | None,
     now: datetime,
 ) -> int:
-    account_key = (
-        statement.account_iban or statement.account_identification or "unknown"
-    )
+    account_key = _account_key(statement)
     key = statement_key(statement)
     with engine.begin() as conn:
         insert_ignore(
@@ -159,60 +170,96 @@ def _store_statement(
         )
 
 
-def _find_case(conn: sa.Connection, entry: BankEntry) -> tuple[Any, str] | None:
-    """Return the case row an entry pays and the rule that found it."""
-    candidates = rf_candidates(entry.reference)
-    if candidates:
-        rows = conn.execute(
-            sa.select(case).where(case.c.creditor_reference.in_(candidates))
-        ).all()
-        by_reference = {row.creditor_reference: row for row in rows}
-        chosen = pick(candidates, by_reference)
-        if chosen is not None:
-            return by_reference[chosen], "creditor_reference"
-    refs = case_ref_candidates(entry.reference)
-    if refs:
-        rows = conn.execute(sa.select(case).where(case.c.case_ref.in_(refs))).all()
-        by_ref = {row.case_ref: row for row in rows}
-        chosen = pick(refs, by_ref)
-        if chosen is not None:
-            return by_ref[chosen], "case_ref"
-    return None
+def _store_match(
+    conn: sa.Connection,
+    entry_pk: int,
+    entry: BankEntry,
+    confidence: int | None,
+    suggestions: list[Suggestion],
+) -> None:
+    conn.execute(
+        bank_entry_match.insert().values(
+            entry_id=entry_pk,
+            counterparty_name=(entry.counterparty_name or None)
+            and entry.counterparty_name[:140],
+            counterparty_iban=(entry.counterparty_iban or None)
+            and entry.counterparty_iban[:34],
+            end_to_end_id=(entry.end_to_end_id or None) and entry.end_to_end_id[:140],
+            mandate_id=(entry.mandate_id or None) and entry.mandate_id[:140],
+            is_reversal=entry.is_reversal,
+            confidence=confidence,
+            suggestions=[s.to_json() for s in suggestions],
+        )
+    )
+
+
+def _classify(
+    conn: sa.Connection, entry: BankEntry
+) -> tuple[str, list[Suggestion], Suggestion | None, Any | None]:
+    """Return the entry's status, suggestions, chosen case and reversed credit."""
+    if entry.amount_cents < 0 and (entry.is_return or entry.is_reversal):
+        reversed_credit = find_reversed_credit(conn, entry)
+        return "return", [], None, reversed_credit
+    if entry.is_return:
+        return "return", [], None, None
+    if entry.amount_cents <= 0 or entry.currency != "EUR":
+        return "ignored", [], None, None
+    credit = Credit(
+        amount_cents=entry.amount_cents,
+        reference=entry.reference,
+        counterparty_iban=entry.counterparty_iban,
+        counterparty_name=entry.counterparty_name,
+    )
+    suggestions = suggest_cases(credit, DatabaseLookup(conn))
+    chosen = decide(suggestions)
+    if chosen is not None:
+        return "matched", suggestions, chosen, None
+    return ("review" if suggestions else "unmatched"), suggestions, None, None
+
+
+def bank_ref(account_key: str, entry: BankEntry) -> str | None:
+    """Return the key that identifies a booking across reports, if the bank gave one.
+
+    Keys starting with "@" are positions in the file, not bank references,
+    so they cannot recognise the same booking in another file.
+    """
+    if entry.entry_key.startswith("@"):
+        return None
+    return f"{account_key}|{entry.entry_key}|{entry.booking_date}|{entry.amount_cents}"
 
 
 def _import_entry(
     engine: sa.Engine,
     configs: _Configs,
     statement_pk: int,
+    account_key: str,
     entry: BankEntry,
     report: StatementReport,
     now: datetime,
 ) -> None:
+    reference_key = bank_ref(account_key, entry)
     with engine.begin() as conn:
-        exists = conn.execute(
-            sa.select(bank_entry.c.id).where(
-                bank_entry.c.statement_pk == statement_pk,
-                bank_entry.c.entry_key == entry.entry_key,
-            )
-        ).first()
+        same_entry = bank_entry.c.statement_pk == statement_pk
+        same_entry = sa.and_(same_entry, bank_entry.c.entry_key == entry.entry_key)
+        if reference_key is not None:
+            same_entry = sa.or_(same_entry, bank_entry.c.bank_ref == reference_key)
+        exists = conn.execute(sa.select(bank_entry.c.id).where(same_entry)).first()
         if exists:
             report.already_imported += 1
             return
-        status, rule, found = "ignored", None, None
-        if entry.is_return:
-            status = "return"
-        elif entry.amount_cents > 0 and entry.currency == "EUR":
-            match = _find_case(conn, entry)
-            if match is None:
-                status = "unmatched"
-            else:
-                found, rule = match
-                status = "matched"
+        status, suggestions, chosen, reversed_credit = _classify(conn, entry)
+        target_case = reversed_credit.case_id if reversed_credit is not None else None
+        target_creditor = (
+            reversed_credit.creditor_id if reversed_credit is not None else None
+        )
+        if chosen is not None:
+            target_case, target_creditor = chosen.case_id, chosen.creditor_id
         entry_pk = conn.execute(
             bank_entry.insert()
             .values(
                 statement_pk=statement_pk,
                 entry_key=entry.entry_key,
+                bank_ref=reference_key,
                 booking_date=entry.booking_date,
                 amount_cents=entry.amount_cents,
                 charges_cents=entry.charges_cents,
@@ -220,29 +267,79 @@ def _import_entry(
                 reference=entry.reference,
                 return_reason=entry.return_reason,
                 status=status,
-                match_rule=rule,
-                creditor_id=found.creditor_id if found is not None else None,
-                case_id=found.id if found is not None else None,
+                match_rule=chosen.rule if chosen is not None else None,
+                creditor_id=target_creditor,
+                case_id=target_case,
             )
             .returning(bank_entry.c.id)
         ).scalar_one()
-        if found is None:
+        _store_match(
+            conn,
+            entry_pk,
+            entry,
+            chosen.confidence if chosen is not None else None,
+            suggestions,
+        )
+        if reversed_credit is not None:
+            reverse_payment(conn, reversed_credit, entry_pk, entry.booking_date, now)
+            report.reversals += 1
+        if chosen is None:
             counter = {"return": "returns"}.get(status, status)
             setattr(report, counter, getattr(report, counter) + 1)
-            if status == "unmatched":
-                log.info("bank entry %s left for review: no case found", entry_pk)
+            if status in ("unmatched", "review"):
+                log.info(
+                    "bank entry %s left for review: %d suggestions",
+                    entry_pk,
+                    len(suggestions),
+                )
             return
-        outcome = apply_payment(
+        outcome = book_credit(
             conn,
-            configs.by_id[found.creditor_id],
-            found.id,
+            configs.by_id[chosen.creditor_id],
+            chosen.case_id,
+            entry_pk,
             entry.amount_cents,
             entry.booking_date,
-            source_key=f"bank_entry:{entry_pk}",
-            now=now,
+            entry.counterparty_iban,
+            now,
         )
         crashpoints.reached("statement.uncommitted")
     report.matched += 1
     report.matched_cents += entry.amount_cents
     report.refund_cents += outcome.refund_cents
-    report.paid_in_full += int(outcome.paid_in_full)
+    report.paid_in_full += int(outcome.closed_case)
+
+
+def book_credit(
+    conn: sa.Connection,
+    config: CreditorConfig,
+    case_id: int,
+    entry_pk: int,
+    amount_cents: int,
+    booked_on: date,
+    iban: str | None,
+    now: datetime,
+) -> PaymentOutcome:
+    """Apply a credit to a case and record any overpayment for refund."""
+    outcome = apply_payment(
+        conn,
+        config,
+        case_id,
+        amount_cents,
+        booked_on,
+        source_key=f"bank_entry:{entry_pk}",
+        now=now,
+    )
+    if outcome.refund_cents > 0:
+        record_refund(
+            conn,
+            config,
+            case_id=case_id,
+            bank_entry_id=entry_pk,
+            amount_cents=outcome.refund_cents,
+            iban=iban,
+            reason=f"overpayment of bank entry {entry_pk}",
+            on=booked_on,
+            now=now,
+        )
+    return outcome

@@ -27,6 +27,17 @@ ALLOWED_RATES = ("0.5", "0.9", "1.3")
 CHANNELS = ("email", "letter")
 
 
+KIND_NAMES: dict[type, str] = {
+    str: "a text",
+    int: "an integer",
+    bool: "true or false",
+    date: "a date such as 2026-06-01",
+    list: "a list",
+    dict: "a table",
+    Decimal: "a number",
+}
+
+
 class ConfigError(Exception):
     """Raised when a creditor configuration is unusable."""
 
@@ -35,10 +46,13 @@ class ConfigError(Exception):
         self.key = key
         self.value = value
         self.expected = expected
-        shown = repr(value) if value is not None else "missing"
-        super().__init__(
-            f"{source}: key {key!r}: {shown} is invalid; expected {expected}"
-        )
+        if value is None:
+            message = f"{source}: key {key!r} is missing; expected {expected}"
+        else:
+            message = (
+                f"{source}: key {key!r}: {value!r} is invalid; expected {expected}"
+            )
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,18 @@ class DunningRules:
 
 
 @dataclass(frozen=True)
+class PaymentRules:
+    """Rules for overpayments, and the creditor's payout account."""
+
+    # An overpayment from this amount on is transferred back to the debtor.
+    # A smaller one stays on the case as a credit for the debtor.
+    refund_minimum_cents: int = 100
+    # The creditor's account for payouts (compact IBAN) and its BIC.
+    payout_iban: str | None = None
+    payout_bic: str | None = None
+
+
+@dataclass(frozen=True)
 class CreditorConfig:
     """A validated creditor configuration."""
 
@@ -126,6 +152,7 @@ class CreditorConfig:
     dunning: DunningRules = field(default_factory=DunningRules)
     columns: Mapping[str, str] = field(default_factory=dict)
     csv_encoding: str | None = None
+    payments: PaymentRules = field(default_factory=PaymentRules)
 
     def to_json(self) -> dict[str, Any]:
         """Return the configuration as JSON-ready data."""
@@ -156,6 +183,8 @@ class CreditorConfig:
             dunning=DunningRules(**dunning),
             columns=dict(data["columns"]),
             csv_encoding=data.get("csv_encoding"),
+            # Configurations stored before payment rules existed have none.
+            payments=PaymentRules(**data.get("payments", {})),
         )
 
 
@@ -175,14 +204,14 @@ class _Reader:
         self.known.add(key)
         if key not in self.table:
             if default is ...:
-                raise self.fail(key, None, expected or f"a {kind.__name__}")
+                raise self.fail(key, None, expected or KIND_NAMES.get(kind, "a value"))
             return default
         value = self.table[key]
         # TOML booleans are ints in Python; keep the two apart.
         if kind is int and isinstance(value, bool):
             raise self.fail(key, value, expected or "an integer")
         if not isinstance(value, kind):
-            raise self.fail(key, value, expected or f"a {kind.__name__}")
+            raise self.fail(key, value, expected or KIND_NAMES.get(kind, "a value"))
         return value
 
     def text(self, key: str, default: Any = ..., max_length: int = 200) -> Any:
@@ -291,7 +320,9 @@ def _handover(reader: _Reader) -> HandoverRules:
 
 def _dunning(reader: _Reader) -> DunningRules:
     defaults = DunningRules()
-    rate = reader.get("regular_fee_rate", str, defaults.regular_fee_rate)
+    # The rate may be written as a TOML number (0.9) or text ("0.9").
+    raw_rate = reader.get("regular_fee_rate", object, defaults.regular_fee_rate)
+    rate = str(raw_rate) if isinstance(raw_rate, Decimal | str) else raw_rate
     if rate not in ALLOWED_RATES:
         raise reader.fail(
             "regular_fee_rate", rate, "one of " + ", ".join(ALLOWED_RATES)
@@ -321,6 +352,30 @@ def _dunning(reader: _Reader) -> DunningRules:
     return rules
 
 
+def _payments(reader: _Reader) -> PaymentRules:
+    defaults = PaymentRules()
+    minimum = reader.get("refund_minimum_cents", int, defaults.refund_minimum_cents)
+    if not 0 <= minimum <= 10_000:
+        raise reader.fail("refund_minimum_cents", minimum, "0 to 10000 cents")
+    iban_text = reader.text("payout_iban", None, max_length=42)
+    bic_text = reader.text("payout_bic", None, max_length=11)
+    iban = bic = None
+    if iban_text is not None:
+        try:
+            iban = IBAN(iban_text).compact
+        except SchwiftyException as exc:
+            raise reader.fail(
+                "payout_iban", iban_text, f"a valid IBAN ({exc})"
+            ) from exc
+    if bic_text is not None:
+        try:
+            bic = str(BIC(bic_text))
+        except SchwiftyException as exc:
+            raise reader.fail("payout_bic", bic_text, f"a valid BIC ({exc})") from exc
+    reader.reject_unknown()
+    return PaymentRules(refund_minimum_cents=minimum, payout_iban=iban, payout_bic=bic)
+
+
 def parse_creditor_config(data: Mapping[str, Any], *, source: str) -> CreditorConfig:
     """Validate parsed TOML data and return the configuration."""
     top = _Reader(source, data)
@@ -344,6 +399,7 @@ def parse_creditor_config(data: Mapping[str, Any], *, source: str) -> CreditorCo
     collector = _collector(top.sub("collector"))
     handover = _handover(top.sub("handover", required=False))
     dunning = _dunning(top.sub("dunning", required=False))
+    payments = _payments(top.sub("payments", required=False))
     columns_reader = top.sub("columns", required=False)
     columns: dict[str, str] = {}
     for key, value in columns_reader.table.items():
@@ -373,15 +429,19 @@ def parse_creditor_config(data: Mapping[str, Any], *, source: str) -> CreditorCo
         dunning=dunning,
         columns=columns,
         csv_encoding=csv_encoding,
+        payments=payments,
     )
 
 
 def load_creditor_config(raw: bytes, *, source: str) -> CreditorConfig:
     """Parse and validate a creditor TOML file."""
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        # Numbers with a fraction become Decimal, never float.
+        data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError as exc:
-        raise ConfigError(source, "(file)", f"byte {exc.start}", "UTF-8 text") from exc
+        raise ConfigError(
+            source, "(file)", f"byte {exc.start} ({raw[exc.start]:#04x})", "UTF-8 text"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(source, "(file)", str(exc), "valid TOML") from exc
     return parse_creditor_config(data, source=source)

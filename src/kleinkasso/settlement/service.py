@@ -36,6 +36,9 @@ from kleinkasso.store.schema import (
 
 log = logging.getLogger(__name__)
 
+# A reversal of a payment is settled like the payment, with opposite signs,
+# so a payment returned after its settlement lowers the next payout.
+SETTLED_KINDS = ("payment", "reversal")
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 # Cells that spreadsheet programs would run as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -170,7 +173,7 @@ def settle(
                 )
                 .where(
                     journal_entry.c.creditor_id == creditor_id,
-                    journal_entry.c.kind == "payment",
+                    journal_entry.c.kind.in_(SETTLED_KINDS),
                     journal_entry.c.booked_on <= end,
                     settlement_entry.c.entry_id.is_(None),
                 )

@@ -55,7 +55,7 @@ def ledger_balances(conn: sa.Connection) -> list[str]:
 
 
 def payments_accounted(conn: sa.Connection) -> list[str]:
-    """I3: each payment = costs + interest + principal + amount owed back."""
+    """I3: each payment or reversal = costs + interest + principal + owed back."""
     allocated = sa.func.sum(
         sa.case(
             (
@@ -71,7 +71,7 @@ def payments_accounted(conn: sa.Connection) -> list[str]:
     rows = conn.execute(
         sa.select(journal_entry.c.id, received, allocated)
         .join(posting, posting.c.entry_id == journal_entry.c.id)
-        .where(journal_entry.c.kind == "payment")
+        .where(journal_entry.c.kind.in_(("payment", "reversal")))
         .group_by(journal_entry.c.id)
         .having(received != allocated)
     )

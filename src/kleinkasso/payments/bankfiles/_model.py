@@ -117,9 +117,9 @@ class BankFile:
     """A whole bank file: its kind, message version, statements and warnings.
 
     ``kind`` is one of ``"camt.052"``, ``"camt.053"``, ``"camt.054"``,
-    ``"pain.002"`` and ``"mt940"``. ``version`` is the ISO 20022 message
-    version such as ``"001.08"``, or ``""`` for MT940 and for a namespace
-    without a version. ``warnings`` lists what was read but looks wrong, such
+    ``"pain.002"``, ``"mt940"`` and ``"mt942"``. ``version`` is the ISO 20022
+    message version such as ``"001.08"``, or ``""`` for MT940, MT942 and for a
+    namespace without a version. ``warnings`` lists what was read but looks wrong, such
     as sums that do not add up, each with its figures.
     """
 

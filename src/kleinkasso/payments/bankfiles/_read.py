@@ -11,6 +11,7 @@ from ._camt import read_camt_statements
 from ._decoding import bom_encoding, decode
 from ._model import BankFile, BankFileError, Statement
 from ._mt940 import read_mt940_statements
+from ._mt942 import is_mt942, read_mt942_statements
 from ._pain002 import read_pain002_statement
 from ._values import ValueProblem, unique_statement_ids
 from ._xmltree import parse_xml
@@ -77,7 +78,11 @@ def read_bank_file(
     elif _MT940_START.search(data):
         kind, version = "mt940", ""
         text = _decode(data, filename, encoding, is_xml=False, warnings=warnings)
-        statements = read_mt940_statements(text, filename, warnings)
+        if is_mt942(text):
+            kind = "mt942"
+            statements = read_mt942_statements(text, filename, warnings)
+        else:
+            statements = read_mt940_statements(text, filename, warnings)
     else:
         raise BankFileError(
             filename, f"content is neither XML nor MT940 (no :20: field); {_EXPECTED}"
