@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from kleinkasso import crashpoints
+from kleinkasso.api.events import MESSAGE_SENT, record_event
 from kleinkasso.cases.demand import document_from_json
 from kleinkasso.comms.email import render_email
 from kleinkasso.comms.letter import render_letter_pdf
@@ -127,9 +128,18 @@ def _deliver(
     # writes the same bytes to the same name again.
     crashpoints.reached("relay.written")
     with engine.begin() as conn:
-        conn.execute(
+        sent = conn.execute(
             outbox.update()
             .where(outbox.c.id == row.id, outbox.c.status == "pending")
             .values(status="sent", sent_at=now, attempts=outbox.c.attempts + 1)
-        )
+        ).rowcount
+        if sent:
+            record_event(
+                conn,
+                row.creditor_id,
+                MESSAGE_SENT,
+                now,
+                case_ref=row.case_ref,
+                data={"kind": row.kind, "channel": row.channel},
+            )
     crashpoints.reached("relay.sent")

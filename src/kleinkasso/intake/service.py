@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from kleinkasso import crashpoints
+from kleinkasso.api.events import CASE_DISPUTED, record_event
 from kleinkasso.cases import ledger
 from kleinkasso.cases.service import book_fee
 from kleinkasso.clock import BERLIN
@@ -62,6 +63,8 @@ class ImportReport:
     unchanged: int = 0
     amended: int = 0
     problems: list[str] = field(default_factory=list)
+    # item_ref to created, unchanged or amended; filled only on request.
+    outcomes: dict[str, str] | None = None
 
     @property
     def rejected(self) -> int:
@@ -121,13 +124,16 @@ def import_items(
     now: datetime,
     chunk_size: int = CHUNK_SIZE,
     update_parties: bool = True,
+    record_outcomes: bool = False,
 ) -> ImportReport:
     """Store parsed records and collect the problems, chunk by chunk.
 
     With ``update_parties`` False, a debtor already known keeps its stored
-    name, address and e-mail (a bank return carries only a name).
+    name, address and e-mail (a bank return carries only a name). With
+    ``record_outcomes`` the report's ``outcomes`` maps each stored item_ref to
+    what happened to it.
     """
-    report = ImportReport(source=source)
+    report = ImportReport(source=source, outcomes={} if record_outcomes else None)
     log.info("import of %s for creditor %s started", source, creditor_id)
 
     def records() -> Iterator[OpenItemRecord]:
@@ -198,11 +204,16 @@ def _store_chunk(
         if old is None:
             new_rows.append(_item_row(creditor_id, record, digest, origin, now))
             report.created += 1
+            outcome = "created"
         elif old.content_sha256 == digest:
             report.unchanged += 1
+            outcome = "unchanged"
         else:
             _amend(conn, old, record, digest, source=report.source, now=now)
             report.amended += 1
+            outcome = "amended"
+        if report.outcomes is not None:
+            report.outcomes[record.item_ref] = outcome
     insert_or_update(
         conn,
         party,
@@ -328,11 +339,21 @@ def _amend_case(
                 conn, old.creditor_id, case_row, Decimal(case_row.fee_rate), today, now
             )
     if record.disputed and not old.disputed:
-        conn.execute(
+        disputed = conn.execute(
             case.update()
             .where(case.c.id == old.case_id, case.c.status == "open")
             .values(status="disputed")
-        )
+            .returning(case.c.case_ref)
+        ).scalar_one_or_none()
+        if disputed is not None:
+            record_event(
+                conn,
+                old.creditor_id,
+                CASE_DISPUTED,
+                now,
+                case_ref=disputed,
+                item_ref=old.item_ref,
+            )
         conn.execute(
             outbox.update()
             .where(outbox.c.case_id == old.case_id, outbox.c.status == "pending")

@@ -252,6 +252,10 @@ bank_entry = sa.Table(
     sa.Column("id", Id, primary_key=True, autoincrement=True),
     sa.Column("statement_pk", sa.ForeignKey("bank_statement.id"), nullable=False),
     sa.Column("entry_key", sa.String(140), nullable=False),
+    # Account, bank reference, booking date and amount of an entry whose key
+    # the bank assigned; the same booking in a later report (an intraday
+    # camt.052, then the day's camt.053) is found by it and not booked twice.
+    sa.Column("bank_ref", sa.String(300)),
     sa.Column("booking_date", sa.Date, nullable=False),
     sa.Column("amount_cents", Cents, nullable=False),
     sa.Column("charges_cents", Cents, nullable=False),
@@ -263,6 +267,7 @@ bank_entry = sa.Table(
     sa.Column("creditor_id", sa.String(64)),
     sa.Column("case_id", Id),
     sa.UniqueConstraint("statement_pk", "entry_key", name="uq_bank_entry_key"),
+    sa.Index("uq_bank_entry_bank_ref", "bank_ref", unique=True),
     sa.CheckConstraint(
         "status IN ('matched', 'review', 'unmatched', 'return', 'ignored')",
         name="status_known",
@@ -346,3 +351,5 @@ import_log = sa.Table(
     sa.Column("rejected_count", sa.Integer, nullable=False),
     sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
 )
+# Tables defined in their own modules register on ``metadata`` on import.
+from kleinkasso.store import api_tables, payment_tables  # noqa: E402, F401
