@@ -17,7 +17,14 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from kleinkasso import creditors
-from kleinkasso.cases.service import RunReport, evaluate_items, open_cases, raise_fees
+from kleinkasso.cases.service import (
+    RunReport,
+    evaluate_items,
+    exclusive_run,
+    open_cases,
+    queue_updated_demands,
+    raise_fees,
+)
 from kleinkasso.comms.outbox import RelayReport, relay
 from kleinkasso.store.schema import creditor
 
@@ -43,6 +50,18 @@ def daily_run(
     creditor_id: str | None = None,
 ) -> DailyResult:
     """Run the main job's daily steps for one creditor or all of them."""
+    with exclusive_run(engine):
+        return _daily_run(engine, as_of, out_dir, now, creditor_id=creditor_id)
+
+
+def _daily_run(
+    engine: sa.Engine,
+    as_of: date,
+    out_dir: Path,
+    now: datetime,
+    *,
+    creditor_id: str | None = None,
+) -> DailyResult:
     result = DailyResult(as_of=as_of, out_dir=out_dir)
     with engine.connect() as conn:
         if creditor_id is not None:
@@ -57,6 +76,7 @@ def daily_run(
         report = RunReport(creditor_id=config.id)
         evaluate_items(engine, config, as_of, now, report)
         open_cases(engine, config, as_of, now, report)
+        queue_updated_demands(engine, config, as_of, now, report)
         raise_fees(engine, config, as_of, now, report)
         result.creditors.append(report)
         log.info(

@@ -12,7 +12,12 @@ import sqlalchemy as sa
 
 from kleinkasso import creditors
 from kleinkasso.cases.position import case_position
-from kleinkasso.cases.service import RunReport, evaluate_items, open_cases
+from kleinkasso.cases.service import (
+    RunReport,
+    evaluate_items,
+    open_cases,
+    queue_updated_demands,
+)
 from kleinkasso.intake.records import Problem
 from kleinkasso.intake.service import import_items
 from kleinkasso.policy.creditor_config import CreditorConfig, load_creditor_config
@@ -203,3 +208,34 @@ def test_repeated_ref_in_one_input(store: tuple[sa.Engine, CreditorConfig]) -> N
         "expected an item_ref used once per input"
     ]
     assert _item(engine, "R1").principal_cents == 499
+
+
+def test_amended_case_gets_updated_demand(
+    store: tuple[sa.Engine, CreditorConfig],
+) -> None:
+    engine, config = store
+    import_items(engine, config.id, [RECORD], source="a", origin="csv", now=NOW)
+    _run(engine, config, date(2026, 11, 16))
+    later = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
+    import_items(
+        engine,
+        config.id,
+        [replace(RECORD, amount_cents=999)],
+        source="b",
+        origin="csv",
+        now=later,
+    )
+    report = RunReport(config.id)
+    run_at = datetime(2026, 11, 18, 6, 0, tzinfo=UTC)
+    queue_updated_demands(engine, config, date(2026, 11, 18), run_at, report)
+    again = RunReport(config.id)
+    queue_updated_demands(engine, config, date(2026, 11, 18), run_at, again)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(outbox.c.kind, outbox.c.payload).where(
+                outbox.c.kind == "updated_demand"
+            )
+        ).all()
+    assert report.messages_queued == 2
+    assert again.messages_queued == 0
+    assert {row.payload["principal_cents"] for row in rows} == {999}

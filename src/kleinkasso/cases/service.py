@@ -9,6 +9,8 @@ point and run again without losing or repeating anything.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from kleinkasso import crashpoints, law
+from kleinkasso.api.events import CASE_OPENED, record_event
 from kleinkasso.cases import ledger
 from kleinkasso.cases.demand import build_demand, document_to_json
 from kleinkasso.cases.position import EARLY_RATE, fee_adjustment
@@ -28,11 +31,21 @@ from kleinkasso.comms.checks import (
 )
 from kleinkasso.policy.creditor_config import CreditorConfig
 from kleinkasso.policy.handover import ItemSnapshot, Outcome, decide
-from kleinkasso.store.schema import case, case_balance, creditor, item, outbox, party
+from kleinkasso.store.schema import (
+    case,
+    case_balance,
+    creditor,
+    item,
+    item_event,
+    outbox,
+    party,
+)
 
 log = logging.getLogger(__name__)
 
 EVALUATE_CHUNK = 5000
+# Key of the PostgreSQL advisory lock that lets one daily run work at a time.
+RUN_LOCK_KEY = 0x6B6B_7275_6E
 CASE_CHUNK = 200
 
 
@@ -49,6 +62,28 @@ class RunReport:
     cases_extended: int = 0
     fees_raised: int = 0
     messages_queued: int = 0
+
+
+@contextmanager
+def exclusive_run(engine: sa.Engine) -> Iterator[None]:
+    """Hold a database-wide lock while a daily run works.
+
+    On PostgreSQL a second run waits for the first and then finds its work
+    done, so two runs never open a case or queue a message twice.
+    """
+    # NOTE: on SQLite nothing is held here; two runs at once on one file may
+    # fail with "database is locked" instead of waiting.
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": RUN_LOCK_KEY})
+        try:
+            yield
+        finally:
+            conn.execute(
+                sa.text("SELECT pg_advisory_unlock(:key)"), {"key": RUN_LOCK_KEY}
+            )
 
 
 def evaluate_items(
@@ -350,6 +385,9 @@ def _create_case(
             written_off_cents=0,
         )
     )
+    record_event(
+        conn, config.id, CASE_OPENED, now, case_ref=ref, data={"opened_on": str(as_of)}
+    )
     log.info("case %s opened for creditor %s", ref, config.id)
     return conn.execute(sa.select(case).where(case.c.id == case_id)).one()
 
@@ -437,6 +475,20 @@ def queue_demand(
     queued = 0
     for channel in channels:
         dedup = f"{case_row.id}:{kind}:{as_of.isoformat()}:{channel}"
+        queued_before = conn.execute(
+            sa.select(outbox.c.id, outbox.c.status).where(outbox.c.dedup_key == dedup)
+        ).one_or_none()
+        if queued_before is not None:
+            # One demand of a kind per case, day and channel: a later change
+            # on the same day replaces a demand not yet sent, and one already
+            # sent stays the day's demand.
+            if queued_before.status == "pending":
+                conn.execute(
+                    outbox.update()
+                    .where(outbox.c.id == queued_before.id)
+                    .values(payload=document)
+                )
+            continue
         conn.execute(
             outbox.insert().values(
                 creditor_id=config.id,
@@ -453,6 +505,55 @@ def queue_demand(
         )
         queued += 1
     return queued
+
+
+def queue_updated_demands(
+    engine: sa.Engine,
+    config: CreditorConfig,
+    as_of: date,
+    now: datetime,
+    report: RunReport,
+) -> None:
+    """Send an updated demand for open cases whose claims the creditor amended.
+
+    An amendment after the last demand (a changed amount, say) changes what
+    the debtor owes; the debtor must be told before paying the old figure.
+    """
+    last_demand = (
+        sa.select(outbox.c.case_id, sa.func.max(outbox.c.created_at).label("at"))
+        .where(outbox.c.creditor_id == config.id)
+        .group_by(outbox.c.case_id)
+        .subquery()
+    )
+    last_amendment = (
+        sa.select(item.c.case_id, sa.func.max(item_event.c.recorded_at).label("at"))
+        .join(item_event, item_event.c.item_id == item.c.id)
+        .where(item.c.creditor_id == config.id, item.c.case_id.is_not(None))
+        .group_by(item.c.case_id)
+        .subquery()
+    )
+    with engine.connect() as conn:
+        case_ids = (
+            conn.execute(
+                sa.select(case.c.id)
+                .join(last_amendment, last_amendment.c.case_id == case.c.id)
+                .join(last_demand, last_demand.c.case_id == case.c.id)
+                .where(
+                    case.c.creditor_id == config.id,
+                    case.c.status == "open",
+                    last_amendment.c.at > last_demand.c.at,
+                )
+                .order_by(case.c.id)
+            )
+            .scalars()
+            .all()
+        )
+    for case_id in case_ids:
+        with engine.begin() as conn:
+            row = conn.execute(sa.select(case).where(case.c.id == case_id)).one()
+            report.messages_queued += queue_demand(
+                conn, config, row, "updated_demand", as_of, now
+            )
 
 
 def raise_fees(
