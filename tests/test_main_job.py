@@ -280,3 +280,12 @@ def test_unknown_creditor_exits_2(cli: Cli) -> None:
     result = cli("items", "list", "--creditor", "nobody", "--json")
     assert result.exit_code == 2
     assert "creditor 'nobody' not found" in result.stderr
+
+
+def test_settle_rejects_running_period(cli: Cli, tmp_path: Path) -> None:
+    cli("creditor", "add", "--config", EXAMPLES / "creditor.toml")
+    out = tmp_path / "settle"
+    result = cli("settle", "--creditor", CREDITOR, "--period", "2099-01", "--out", out)
+    assert result.exit_code == 2
+    assert "period 2099-01 has not ended" in result.stderr
+    assert not out.exists()

@@ -857,11 +857,11 @@ def test_csv_arbitrary_bytes_never_crash(data: bytes) -> None:
 
 def test_unclosed_quote_names_swallowed_lines() -> None:
     data = (
-        "item_ref;customer_ref;name;due_date;amount\n"
-        "U1;K1;Max;01.10.2026;4,99\n"
-        'U2;K2;"Max unclosed;01.10.2026;4,99\n'
-        "U3;K3;Moritz;01.10.2026;4,99\n"
-    ).encode()
+        b"item_ref;customer_ref;name;due_date;amount\n"
+        b"U1;K1;Max;01.10.2026;4,99\n"
+        b'U2;K2;"Max unclosed;01.10.2026;4,99\n'
+        b"U3;K3;Moritz;01.10.2026;4,99\n"
+    )
     result = parse_open_items_csv(data, source="u.csv")
     assert [record.item_ref for record in result.records] == ["U1"]
     assert len(result.problems) == 1

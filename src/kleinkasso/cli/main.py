@@ -8,6 +8,7 @@ file, row, field, value and what was expected.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 import typer
 
 from kleinkasso import clock, creditors
-from kleinkasso.cli import reports
+from kleinkasso.cli import api_cmd, reports
 from kleinkasso.cli.common import (
     EXIT_REJECTED,
     DbOption,
@@ -30,6 +31,7 @@ from kleinkasso.cli.common import (
     setup_logging,
 )
 from kleinkasso.cli.law_cmd import law_app
+from kleinkasso.cli.payments_cmd import payments_app
 from kleinkasso.intake.erp_csv import (
     ColumnMapError,
     UnusableInput,
@@ -38,9 +40,15 @@ from kleinkasso.intake.erp_csv import (
 from kleinkasso.intake.returns import returns_to_records
 from kleinkasso.intake.service import ImportReport, import_items
 from kleinkasso.payments.bankfiles import BankFileError, read_bank_file
-from kleinkasso.payments.statements import import_statement
+from kleinkasso.payments.statements import StatementReport, import_statement
 from kleinkasso.policy.creditor_config import ConfigError, load_creditor_config
-from kleinkasso.settlement.service import PeriodError, settle, settlement_csv
+from kleinkasso.settlement.documents import write_documents
+from kleinkasso.settlement.service import (
+    PeriodError,
+    period_end,
+    settle,
+    settlement_csv,
+)
 from kleinkasso.store.db import DatabaseUrlError
 from kleinkasso.store.schema import import_log
 
@@ -64,6 +72,8 @@ app.add_typer(import_app, name="import")
 app.add_typer(items_app, name="items")
 app.add_typer(case_app, name="case")
 app.add_typer(law_app, name="law")
+app.add_typer(payments_app, name="payments")
+api_cmd.register(app)
 
 CreditorOption = Annotated[
     str, typer.Option("--creditor", help="Creditor id as in its configuration.")
@@ -238,12 +248,22 @@ def import_statement_command(
         typer.echo(f"warning: {file}: {warning}", err=True)
     if as_json:
         print_json(reports.statement_summary(report))
-        return
+    else:
+        _print_statement_report(file, report)
+    # A file whose entries do not add up to its balances or control sums is
+    # imported, but the exit status makes a script look at the warnings.
+    if report.warnings:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+def _print_statement_report(file: Path, report: StatementReport) -> None:
     typer.echo(
         f"{file}: {report.kind}, {report.statements} statement(s), "
         f"{report.entries} entries: {report.matched} matched "
-        f"({reports.euros(report.matched_cents)}), {report.unmatched} for review, "
-        f"{report.returns} returns, {report.ignored} ignored, "
+        f"({reports.euros(report.matched_cents)}), "
+        f"{report.review + report.unmatched} for review, "
+        f"{report.returns} returns ({report.reversals} reversing a payment), "
+        f"{report.ignored} ignored, "
         f"{report.already_imported} already imported; "
         f"{report.paid_in_full} cases paid in full"
     )
@@ -283,18 +303,32 @@ def settle_command(
     out: Annotated[
         Path, typer.Option("--out", help="Folder for the settlement files.")
     ] = Path("out"),
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Settlement date YYYY-MM-DD; default today."),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Write the creditor's settlement statement for a month."""
+    """Write the creditor's settlement statement for a month that has ended."""
+    day = parse_day(as_of, "--as-of") if as_of else clock.today()
     engine = _engine(db)
     with engine.connect() as conn, handled(creditors.CreditorNotFound):
-        creditors.load(conn, creditor)
+        config = creditors.load(conn, creditor)
+    with handled(PeriodError):
+        last_day = period_end(period)
+    if last_day >= day:
+        # Payments of a month still running would land in no settlement.
+        fail(
+            f"period {period} has not ended; it can be settled from "
+            f"{last_day + timedelta(days=1)} on"
+        )
     with handled(PeriodError):
         result = settle(engine, creditor, period, clock.now_utc())
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"settlement-{creditor}-{period}.csv"
     path.write_bytes(settlement_csv(result))
+    write_documents(result, config, out)
     summary = reports.settlement_summary(result, path)
     if as_json:
         print_json(summary)
