@@ -24,6 +24,7 @@ from kleinkasso.intake.records import OpenItemRecord
 from kleinkasso.intake.service import import_items
 from kleinkasso.payments.apply import PaymentOutcome, apply_payment
 from kleinkasso.policy.creditor_config import CreditorConfig, load_creditor_config
+from kleinkasso.store.api_tables import api_event
 from kleinkasso.store.check import check_invariants
 from kleinkasso.store.db import make_engine, migrate
 from kleinkasso.store.schema import case, outbox
@@ -206,3 +207,16 @@ def test_second_claim_joins_open_case(setup: Setup) -> None:
     assert len(position.claims) == 2
     assert position.principal_cents == 698
     assert position.fee_cents == 1575
+
+
+def test_payment_records_events(setup: Setup) -> None:
+    setup.pay(EARLY_TOTAL, date(2026, 11, 20))
+    with setup.engine.connect() as conn:
+        kinds = (
+            conn.execute(sa.select(api_event.c.kind).order_by(api_event.c.id))
+            .scalars()
+            .all()
+        )
+    assert kinds[0] == "case.opened"
+    assert "payment.received" in kinds
+    assert kinds[-1] == "case.paid"

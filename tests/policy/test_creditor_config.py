@@ -59,6 +59,13 @@ def test_config_round_trips_through_json() -> None:
             id="column",
         ),
         pytest.param(
+            'vanished_items = "paid_directly"',
+            'vanished_items = "forgotten"',
+            "handover.vanished_items",
+            "'paid_directly' or 'cancelled'",
+            id="vanished-items",
+        ),
+        pytest.param(
             "min_days_past_due = 14",
             "min_days_past_due = true",
             "handover.min_days_past_due",

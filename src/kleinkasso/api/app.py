@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kleinkasso import clock
+from kleinkasso import clock, creditors
 from kleinkasso.api import operations, problems, webhooks
 from kleinkasso.api.keys import Principal, authenticate
 from kleinkasso.api.problems import ApiProblem
@@ -283,12 +283,15 @@ def create_app(engine: sa.Engine) -> FastAPI:
         request: Request,
         who: Writer,
         gone: Annotated[
-            str,
+            str | None,
             Query(
                 pattern="^(paid_directly|cancelled)$",
-                description="What an open item missing from the list became.",
+                description=(
+                    "What an open item missing from the list became; default: "
+                    "the creditor's handover.vanished_items"
+                ),
             ),
-        ] = "paid_directly",
+        ] = None,
         idempotency_key: Annotated[str | None, Header()] = None,
     ) -> Response:
         media = request.headers.get("content-type", "application/json")
@@ -301,8 +304,14 @@ def create_app(engine: sa.Engine) -> FastAPI:
                 )
             except (UnusableInput, operations.TooManyItems) as error:
                 raise _unusable(error) from None
+            if gone is None:
+                with engine.connect() as conn:
+                    action = creditors.load(conn, who.creditor_id).handover
+                gone_action = action.vanished_items
+            else:
+                gone_action = gone
             result = operations.apply_snapshot(
-                engine, who.creditor_id, snapshot, gone, clock.now_utc()
+                engine, who.creditor_id, snapshot, gone_action, clock.now_utc()
             )
             return 200, result
 

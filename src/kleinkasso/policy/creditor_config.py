@@ -25,6 +25,7 @@ CREDITOR_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 CASE_PREFIX = re.compile(r"^[A-Z][A-Z0-9]{0,7}$")
 ALLOWED_RATES = ("0.5", "0.9", "1.3")
 CHANNELS = ("email", "letter")
+VANISHED_ITEMS = ("paid_directly", "cancelled")
 
 
 KIND_NAMES: dict[type, str] = {
@@ -113,6 +114,8 @@ class HandoverRules:
     excluded_categories: tuple[str, ...] = ("gambling",)
     hand_over_business: bool = True
     returns_in_default: bool = True
+    # What an open item missing from a daily snapshot became.
+    vanished_items: str = "paid_directly"
 
 
 @dataclass(frozen=True)
@@ -313,7 +316,12 @@ def _handover(reader: _Reader) -> HandoverRules:
         returns_in_default=reader.get(
             "returns_in_default", bool, defaults.returns_in_default
         ),
+        vanished_items=reader.get("vanished_items", str, defaults.vanished_items),
     )
+    if rules.vanished_items not in VANISHED_ITEMS:
+        raise reader.fail(
+            "vanished_items", rules.vanished_items, "'paid_directly' or 'cancelled'"
+        )
     reader.reject_unknown()
     return rules
 
