@@ -103,13 +103,13 @@ def post(
     case's paid amount, ``write_off`` to its written-off amount. Zero lines
     are dropped. Returns the entry id.
     """
-    kept = [line for line in lines if line.amount_cents != 0]
-    for line in kept:
+    nonzero = [line for line in lines if line.amount_cents != 0]
+    for line in nonzero:
         if type(line.amount_cents) is not int:
             raise TypeError(
                 f"posting amount must be int cents, got {line.amount_cents!r}"
             )
-    total = sum(line.amount_cents for line in kept)
+    total = sum(line.amount_cents for line in nonzero)
     if total != 0:
         raise UnbalancedEntry(kind, case_id, total)
     entry_id = conn.execute(
@@ -127,7 +127,7 @@ def post(
         )
         .returning(journal_entry.c.id)
     ).scalar_one()
-    if kept:
+    if nonzero:
         conn.execute(
             posting.insert(),
             [
@@ -139,11 +139,11 @@ def post(
                     "account": line.account,
                     "amount_cents": line.amount_cents,
                 }
-                for line in kept
+                for line in nonzero
             ],
         )
     if case_id is not None:
-        _update_balance(conn, case_id, kind, kept)
+        _update_balance(conn, case_id, kind, nonzero)
     return int(entry_id)
 
 
@@ -157,11 +157,13 @@ def _update_balance(
             deltas[column] += line.amount_cents
         elif line.account == DEBTOR_REFUND:
             deltas["refund_cents"] -= line.amount_cents
-    taken = -sum(line.amount_cents for line in lines if line.account in BALANCE_COLUMNS)
+    paid_from_debtor = -sum(
+        line.amount_cents for line in lines if line.account in BALANCE_COLUMNS
+    )
     if kind == "payment":
-        deltas["paid_cents"] += taken
+        deltas["paid_cents"] += paid_from_debtor
     elif kind == "write_off":
-        deltas["written_off_cents"] += taken
+        deltas["written_off_cents"] += paid_from_debtor
     values = {
         column: getattr(case_balance.c, column) + delta
         for column, delta in deltas.items()

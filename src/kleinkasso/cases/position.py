@@ -1,6 +1,6 @@
 """What a debtor owes on a case when paying on a given date.
 
-The ledger holds what was charged and paid. Two things change with the date
+The ledger contains what was charged and paid. Two things change with the date
 and are added here without being booked: default interest since the last
 booking, and the collection fee rate, which is 0.5 while the debtor can
 still pay within the simple-case window after the first demand and the

@@ -51,7 +51,7 @@ CASE_CHUNK = 200
 
 @dataclass
 class RunReport:
-    """What one daily run did for one creditor."""
+    """Counts of one daily run for one creditor."""
 
     creditor_id: str
     evaluated: int = 0
@@ -517,7 +517,7 @@ def queue_updated_demands(
     """Send an updated demand for open cases whose claims the creditor amended.
 
     An amendment after the last demand (a changed amount, say) changes what
-    the debtor owes; the debtor must be told before paying the old figure.
+    the debtor owes; the debtor must learn the new figure before paying the old one.
     """
     last_demand = (
         sa.select(outbox.c.case_id, sa.func.max(outbox.c.created_at).label("at"))

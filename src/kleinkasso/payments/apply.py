@@ -46,7 +46,7 @@ ACCOUNT_OF = {
 
 @dataclass(frozen=True)
 class PaymentOutcome:
-    """What a payment did to a case."""
+    """The effect of one payment on a case."""
 
     case_id: int
     amount_cents: int
