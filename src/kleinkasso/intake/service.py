@@ -58,17 +58,24 @@ class ImportReport:
     """What one import did."""
 
     source: str
-    read: int = 0
+    accepted: int = 0
     created: int = 0
     unchanged: int = 0
     amended: int = 0
     problems: list[str] = field(default_factory=list)
     # item_ref to created, unchanged or amended; filled only on request.
     outcomes: dict[str, str] | None = None
+    # Rows with at least one problem; a row can have several.
+    rejected_rows: set[int] = field(default_factory=set)
 
     @property
     def rejected(self) -> int:
-        return len(self.problems)
+        return len(self.rejected_rows)
+
+    @property
+    def read(self) -> int:
+        """Rows read: the accepted ones and the rejected ones."""
+        return self.accepted + self.rejected
 
 
 def content_hash(record: OpenItemRecord) -> str:
@@ -97,7 +104,8 @@ def _first_of_each_ref(
     kept = []
     for record in chunk:
         if record.item_ref in seen:
-            report.read -= 1
+            report.accepted -= 1
+            report.rejected_rows.add(record.row)
             report.problems.append(
                 Problem(
                     record.row,
@@ -140,8 +148,9 @@ def import_items(
         for entry in entries:
             if isinstance(entry, Problem):
                 report.problems.append(entry.message(source))
+                report.rejected_rows.add(entry.row)
                 continue
-            report.read += 1
+            report.accepted += 1
             yield entry
 
     for chunk in _chunks(records(), chunk_size):
