@@ -517,7 +517,7 @@ def queue_updated_demands(
     """Send an updated demand for open cases whose claims the creditor amended.
 
     An amendment after the last demand (a changed amount, say) changes what
-    the debtor owes; the debtor must learn the new figure before paying the old one.
+    the debtor owes, so the debtor must learn the new figure before paying.
     """
     last_demand = (
         sa.select(outbox.c.case_id, sa.func.max(outbox.c.created_at).label("at"))

@@ -120,7 +120,7 @@ class HandoverRules:
 
 @dataclass(frozen=True)
 class DunningRules:
-    """How the first demand is written and what it charges."""
+    """Rules for writing the first demand and the fee it charges."""
 
     regular_fee_rate: str = "0.9"
     channels: tuple[str, ...] = CHANNELS
