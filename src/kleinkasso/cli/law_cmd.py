@@ -44,6 +44,12 @@ _Result = TypeVar("_Result")
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print the result as JSON instead of text.")
 ]
+# Every kleinkasso command accepts --db, so scripts can pass it uniformly;
+# the calculator itself reads no database.
+UnusedDbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Accepted for a uniform command line; not used here."),
+]
 LangOption = Annotated[
     str, typer.Option("--lang", help="Language of the text explanation: de or en.")
 ]
@@ -139,6 +145,7 @@ def interest_command(
         str, typer.Option(help="Day count: act/365, 30/360 or act/act.")
     ] = DayCount.ACT_365.value,
     as_json: JsonOption = False,
+    db: UnusedDbOption = None,
     lang: LangOption = "de",
 ) -> None:
     """Compute default interest under § 288 BGB."""
@@ -213,6 +220,7 @@ def fees_command(
         bool, typer.Option("--disputed", help="The debtor disputed the claim.")
     ] = False,
     as_json: JsonOption = False,
+    db: UnusedDbOption = None,
     lang: LangOption = "de",
 ) -> None:
     """Compute the collection fee, Nr. 2300 VV RVG, with expenses and VAT."""
@@ -250,6 +258,7 @@ def payment_plan_fee_command(
         bool, typer.Option("--vat", help="Add 19 % VAT: creditor cannot deduct it.")
     ] = False,
     as_json: JsonOption = False,
+    db: UnusedDbOption = None,
     lang: LangOption = "de",
 ) -> None:
     """Compute the payment plan fee, Nr. 1000 Nr. 2 VV RVG with § 31b RVG."""
@@ -296,6 +305,7 @@ def limitation_command(
         str | None, typer.Option(help="Also report whether the claim is barred then.")
     ] = None,
     as_json: JsonOption = False,
+    db: UnusedDbOption = None,
     lang: LangOption = "de",
 ) -> None:
     """Compute when a claim becomes time-barred (§§ 195, 199, 212 BGB)."""
