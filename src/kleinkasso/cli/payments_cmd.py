@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
 from typing import Annotated
 
 import sqlalchemy as sa
 import typer
 
-from kleinkasso import clock
+from kleinkasso import clock, creditors
 from kleinkasso.cli import reports
 from kleinkasso.cli.common import (
     DbOption,
@@ -19,6 +20,7 @@ from kleinkasso.cli.common import (
     print_json,
 )
 from kleinkasso.payments.reconcile import reconcile
+from kleinkasso.payments.refund_file import RefundFileConflict, write_refund_file
 from kleinkasso.payments.review import (
     CaseNotFound,
     EntryNotFound,
@@ -29,7 +31,9 @@ from kleinkasso.payments.review import (
 from kleinkasso.store.db import DatabaseUrlError
 
 payments_app = typer.Typer(
-    help="Show bank entries, work the review queue, reconcile the bank.",
+    help=(
+        "Show bank entries, work the review queue, reconcile the bank, pay refunds out."
+    ),
     no_args_is_help=True,
 )
 
@@ -132,3 +136,43 @@ def reconcile_command(
             typer.echo(f"{key.removesuffix('_cents'):<20} {formatted}")
     if result.difference_cents:
         raise typer.Exit(1)
+
+
+@payments_app.command("refunds")
+def refunds_command(
+    creditor: Annotated[str, typer.Option("--creditor", help="Creditor id.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the pain.001 refund file.")
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Execution and file date, YYYY-MM-DD (default: today)."
+        ),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write pending transfer refunds to one pain.001 file and mark them sent."""
+    day = parse_day(as_of, "--as-of") if as_of else clock.today()
+    engine = _engine(db)
+    with engine.connect() as conn, handled(creditors.CreditorNotFound):
+        config = creditors.load(conn, creditor)
+    with handled(RefundFileConflict):
+        result = write_refund_file(engine, config, out, day)
+    if as_json:
+        print_json(result.to_json())
+        return
+    if result.path is None:
+        typer.echo("no refund with an IBAN is pending; no file written")
+    else:
+        typer.echo(
+            f"{result.path}: {result.refunds} refunds, "
+            f"{reports.euros(result.total_cents)}"
+        )
+    for skipped in result.skipped:
+        typer.echo(
+            f"refund {skipped.refund_id} of case {skipped.case_ref} "
+            f"({reports.euros(skipped.amount_cents)}) stays pending: "
+            f"{skipped.reason}"
+        )

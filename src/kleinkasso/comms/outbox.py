@@ -3,8 +3,10 @@
 Rows are written by the step that causes them, in the same transaction. The
 relay renders each row and writes it to the output folder under a name
 derived from the row, replacing the file atomically, and only then marks the
-row sent. A crash between the two leaves the row pending; the rerun writes
-the same bytes to the same file again, so nothing is lost or duplicated.
+row sent. The row's ``kind`` selects the renderer: a credit notice
+(``comms.notice``) or a demand document (``cases.demand``). A crash between
+the two leaves the row pending; the rerun writes the same bytes to the same
+file again, so nothing is lost or duplicated.
 """
 
 from __future__ import annotations
@@ -22,8 +24,16 @@ import sqlalchemy as sa
 from kleinkasso import crashpoints
 from kleinkasso.api.events import MESSAGE_SENT, record_event
 from kleinkasso.cases.demand import document_from_json
+from kleinkasso.comms.document import DemandDocument
 from kleinkasso.comms.email import render_email
 from kleinkasso.comms.letter import render_letter_pdf
+from kleinkasso.comms.notice import (
+    CREDIT_NOTICE_KIND,
+    notice_file_stem,
+    notice_from_json,
+    render_notice_email,
+    render_notice_pdf,
+)
 from kleinkasso.store.schema import case, outbox
 
 log = logging.getLogger(__name__)
@@ -92,22 +102,15 @@ def _deliver(
     report: RelayReport,
     sender: str | None,
 ) -> None:
-    document = document_from_json(row.payload)
-    stem = f"{row.case_ref}-{row.kind}-{document.letter_date:%Y%m%d}"
+    # A demand payload that cannot be read stops the relay with the error. A
+    # notice is read inside the handler below and is marked failed instead.
+    demand = None if row.kind == CREDIT_NOTICE_KIND else document_from_json(row.payload)
     try:
-        if row.channel == "letter":
-            _write_atomically(
-                out_dir / "letters" / f"{stem}.pdf", render_letter_pdf(document)
-            )
-            report.letters += 1
+        if demand is None:
+            path, data = _render_notice(row, out_dir, sender)
         else:
-            data = render_email(
-                document,
-                message_id=row.message_id,
-                sender=sender or document.collector_email,
-            )
-            _write_atomically(out_dir / "emails" / f"{stem}.eml", data)
-            report.emails += 1
+            path, data = _render_demand(row, demand, out_dir, sender)
+        _write_atomically(path, data)
     except Exception as exc:
         # A message that cannot be rendered stays visible as failed with its
         # error, and the rest of the outbox goes on.
@@ -124,6 +127,10 @@ def _deliver(
             )
         report.failed += 1
         return
+    if row.channel == "letter":
+        report.letters += 1
+    else:
+        report.emails += 1
     # A crash here leaves the file written and the row pending: the rerun
     # writes the same bytes to the same name again.
     crashpoints.reached("relay.written")
@@ -143,3 +150,30 @@ def _deliver(
                 data={"kind": row.kind, "channel": row.channel},
             )
     crashpoints.reached("relay.sent")
+
+
+def _render_demand(
+    row: sa.Row[Any], document: DemandDocument, out_dir: Path, sender: str | None
+) -> tuple[Path, bytes]:
+    stem = f"{row.case_ref}-{row.kind}-{document.letter_date:%Y%m%d}"
+    if row.channel == "letter":
+        return out_dir / "letters" / f"{stem}.pdf", render_letter_pdf(document)
+    data = render_email(
+        document,
+        message_id=row.message_id,
+        sender=sender or document.collector_email,
+    )
+    return out_dir / "emails" / f"{stem}.eml", data
+
+
+def _render_notice(
+    row: sa.Row[Any], out_dir: Path, sender: str | None
+) -> tuple[Path, bytes]:
+    notice = notice_from_json(row.payload)
+    stem = notice_file_stem(notice, row.id)
+    if row.channel == "letter":
+        return out_dir / "letters" / f"{stem}.pdf", render_notice_pdf(notice)
+    data = render_notice_email(
+        notice, message_id=row.message_id, sender=sender or notice.collector_email
+    )
+    return out_dir / "emails" / f"{stem}.eml", data

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from kleinkasso.cases import ledger
 from kleinkasso.payments.bankfiles import BankEntry
+from kleinkasso.payments.refunds import credit_notice_dedup_key, refund_source_key
 from kleinkasso.store.payment_tables import bank_entry_match, refund, reversal
 from kleinkasso.store.schema import (
     bank_entry,
@@ -24,6 +25,7 @@ from kleinkasso.store.schema import (
     case_balance,
     item,
     journal_entry,
+    outbox,
     posting,
 )
 
@@ -85,10 +87,19 @@ def reverse_payment(
     conn.execute(
         refund.update()
         .where(
-            refund.c.source_key == f"refund:bank_entry:{credit.id}",
+            refund.c.source_key == refund_source_key(credit.id),
             refund.c.status == "pending",
         )
         .values(status="cancelled")
+    )
+    # So is the notice about it, if it has not gone out yet.
+    conn.execute(
+        outbox.update()
+        .where(
+            outbox.c.dedup_key == credit_notice_dedup_key(refund_source_key(credit.id)),
+            outbox.c.status == "pending",
+        )
+        .values(status="cancelled", last_error="payment returned")
     )
     entry_id = ledger.post(
         conn,
