@@ -521,7 +521,10 @@ def queue_updated_demands(
     """
     last_demand = (
         sa.select(outbox.c.case_id, sa.func.max(outbox.c.created_at).label("at"))
-        .where(outbox.c.creditor_id == config.id)
+        .where(
+            outbox.c.creditor_id == config.id,
+            outbox.c.kind.in_(("first_demand", "updated_demand")),
+        )
         .group_by(outbox.c.case_id)
         .subquery()
     )
