@@ -1,10 +1,10 @@
 """The daily run: every step of the main job that depends on the date.
 
-For each creditor: evaluate waiting items against the handover rules, bundle
-handed-over items into cases and queue their demands, raise the fee of cases
-whose early window closed; then deliver the outbox. Each step commits in
-chunks and only picks up work that is still to do, so a killed run is simply
-started again.
+For each creditor the run evaluates waiting items against the handover
+rules, bundles handed-over items into cases, queues their demands and raises
+the fee of cases whose early window closed. Then it delivers the outbox.
+Each step commits in chunks and only picks up work that is still to do, so a
+killed run is simply started again.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class DailyResult:
-    """What one daily run did."""
+    """Reports of one daily run, per creditor and for the relay."""
 
     as_of: date
     out_dir: Path

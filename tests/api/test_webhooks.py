@@ -19,7 +19,7 @@ from tests.api.conftest import NOW, SECOND, Api, item
 
 
 class Receiver:
-    """Records every request; answers 500 to the first one."""
+    """Record every request and return 500 for the first one."""
 
     def __init__(self) -> None:
         self.requests: list[tuple[dict[str, str], bytes]] = []

@@ -1,5 +1,7 @@
-"""What the API routes do, without HTTP: every function takes the creditor of
-the request and touches only that creditor's rows.
+"""The operations behind the API routes, without HTTP.
+
+Every function takes the creditor of the request and touches only that
+creditor's rows.
 
 Writes retry on PostgreSQL serialization failures and on unique violations
 caused by a concurrent writer, because a second attempt reads the other

@@ -43,7 +43,7 @@ RELAY_CHUNK = 200
 
 @dataclass
 class RelayReport:
-    """What one relay pass delivered."""
+    """Counts of one relay pass."""
 
     letters: int = 0
     emails: int = 0

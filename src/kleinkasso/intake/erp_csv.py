@@ -638,7 +638,7 @@ def _iter_rows(
             )
             if span > 1:
                 # A quote opened and never closed joins every following line
-                # into this one row; say which lines were swallowed.
+                # into this one row, so the problem names the lines it joined.
                 problem = replace(
                     problem,
                     reason=(

@@ -55,7 +55,7 @@ PARTY_FIELDS = ("name", "street", "postal_code", "city", "country", "email", "co
 
 @dataclass
 class ImportReport:
-    """What one import did."""
+    """Counts and problems of one import."""
 
     source: str
     accepted: int = 0

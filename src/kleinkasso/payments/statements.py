@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class StatementReport:
-    """What one statement import did."""
+    """Counts and warnings of one statement import."""
 
     source: str
     kind: str = ""

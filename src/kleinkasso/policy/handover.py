@@ -17,7 +17,7 @@ from kleinkasso.policy.creditor_config import HandoverRules
 
 
 class Outcome(StrEnum):
-    """What happens to an item."""
+    """The outcome of the handover rules for one item."""
 
     HAND_OVER = "handed_over"
     WAIT = "waiting"
@@ -85,7 +85,7 @@ def decide(
 
     # A returned direct debit was due on the debit date announced in the
     # pre-notification, a date fixed by the calendar (§ 286 Abs. 2 Nr. 1 BGB),
-    # if the creditor's rules say so.
+    # when the creditor's rules enable it.
     agreed = rules.due_date_agreed or (item.is_return and rules.returns_in_default)
     start = default_start(
         DefaultFacts(

@@ -27,7 +27,7 @@ api_key = sa.Table(
 )
 
 # One row per Idempotency-Key and creditor. The row is inserted before the
-# request is processed (state in_flight) and holds the first response after.
+# request is processed (state in_flight) and stores the first response afterwards.
 idempotency_key = sa.Table(
     "idempotency_key",
     metadata,

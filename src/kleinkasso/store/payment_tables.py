@@ -5,7 +5,7 @@ matching cascade used, the rule and confidence of the match, the best
 suggestions of a credit left for review, and who assigned it. ``refund``
 is the outbox of money owed back to a debtor: one row per overpayment,
 written in the transaction that books the payment; a row below the
-creditor's minimum is a credit the debtor is told about instead of a
+creditor's minimum is a credit the debtor receives a notice about instead of a
 transfer. ``reversal`` links a returned or recalled debit to the payment it
 cancels, so each payment is reversed at most once.
 """

@@ -161,8 +161,8 @@ case = sa.Table(
     ),
 )
 
-# What the debtor owes per case and component right now, kept in step with
-# the ledger in the same transaction. The CHECK constraints make an
+# The open amount per case and component, kept in step with the ledger in
+# the same transaction. The CHECK constraints make an
 # over-allocation fail instead of leaving a negative open amount.
 case_balance = sa.Table(
     "case_balance",
@@ -323,7 +323,7 @@ settlement = sa.Table(
     sa.UniqueConstraint("creditor_id", "id", name="uq_settlement_creditor_id"),
 )
 
-# Which payment entries a settlement covers; an entry is settled once.
+# The payment entries a settlement covers. Each entry is settled once.
 settlement_entry = sa.Table(
     "settlement_entry",
     metadata,
