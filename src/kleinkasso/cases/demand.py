@@ -8,6 +8,7 @@ the relay delivers them.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from kleinkasso import law
-from kleinkasso.cases.position import EARLY_RATE, case_position
+from kleinkasso.cases.position import EARLY_RATE, ClaimPosition, case_position
 from kleinkasso.comms.document import (
     DemandClaim,
     DemandDocument,
@@ -57,16 +58,72 @@ def build_demand(
     """Return the demand document of a case as of ``as_of`` (the letter date)."""
     regular_rate = Decimal(config.dunning.regular_fee_rate)
     position = case_position(conn, case_row.id, as_of, regular_rate)
-    language = config.dunning.language
     subjects = {
         row.id: row
         for row in conn.execute(sa.select(item).where(item.c.case_id == case_row.id))
     }
-    claims = []
-    for claim in position.claims:
-        row = subjects[claim.item_id]
+    fees = DemandFees(
+        early=law.collection_fee(
+            case_row.fee_value_cents,
+            case_row.mandate_date,
+            EARLY_RATE,
+            vat=case_row.vat_charged,
+        ),
+        regular=law.collection_fee(
+            case_row.fee_value_cents,
+            case_row.mandate_date,
+            regular_rate,
+            vat=case_row.vat_charged,
+        ),
+        deadline=law.simple_case_deadline(
+            case_row.mandate_date, case_row.first_demand_on
+        ),
+    )
+    return compose_demand(
+        config,
+        case_ref=case_row.case_ref,
+        creditor_reference=case_row.creditor_reference,
+        fee_value_cents=case_row.fee_value_cents,
+        vat_charged=case_row.vat_charged,
+        contact=contact,
+        claims=[(claim, subjects[claim.item_id]) for claim in position.claims],
+        fees=fees,
+        as_of=as_of,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class DemandFees:
+    """The fee at both rates and the last day of the early rate."""
+
+    early: law.FeeResult
+    regular: law.FeeResult
+    deadline: date
+
+
+def compose_demand(
+    config: CreditorConfig,
+    *,
+    case_ref: str,
+    creditor_reference: str,
+    fee_value_cents: int,
+    vat_charged: bool,
+    contact: Any,
+    claims: Sequence[tuple[ClaimPosition, Any]],
+    fees: DemandFees,
+    as_of: date,
+) -> DemandDocument:
+    """Return the demand document from figures already computed.
+
+    ``claims`` pairs each claim's position with its item row, which supplies
+    the subject, the dates and the return reason. ``contact`` is the
+    debtor's party row.
+    """
+    language = config.dunning.language
+    demand_claims = []
+    for claim, row in claims:
         periods = claim.interest.periods if claim.interest else ()
-        claims.append(
+        demand_claims.append(
             DemandClaim(
                 item_ref=claim.item_ref,
                 subject=row.subject,
@@ -87,24 +144,14 @@ def build_demand(
                 ),
             )
         )
-    base = position.principal_cents + position.interest_cents + position.costs_cents
-    deadline = law.simple_case_deadline(case_row.mandate_date, case_row.first_demand_on)
-    early = law.collection_fee(
-        case_row.fee_value_cents,
-        case_row.mandate_date,
-        EARLY_RATE,
-        vat=case_row.vat_charged,
-    )
-    regular = law.collection_fee(
-        case_row.fee_value_cents,
-        case_row.mandate_date,
-        regular_rate,
-        vat=case_row.vat_charged,
-    )
+    principal = sum(claim.principal_cents for claim, _ in claims)
+    interest = sum(claim.interest_cents for claim, _ in claims)
+    costs = sum(claim.costs_cents for claim, _ in claims)
+    base = principal + interest + costs
     collector = config.collector
     return DemandDocument(
-        case_ref=case_row.case_ref,
-        creditor_reference=case_row.creditor_reference,
+        case_ref=case_ref,
+        creditor_reference=creditor_reference,
         letter_date=as_of,
         language=language,
         collector=PostalAddress(
@@ -142,16 +189,16 @@ def build_demand(
         ),
         debtor_email=contact.email,
         debtor_is_consumer=contact.consumer,
-        claims=tuple(claims),
-        principal_cents=position.principal_cents,
-        interest_cents=position.interest_cents,
-        costs_cents=position.costs_cents,
-        fee_value_cents=case_row.fee_value_cents,
-        early=_fee_option(early, base, deadline),
-        regular=_fee_option(regular, base, None),
-        vat_charged=case_row.vat_charged,
-        interest_note=_interest_note(position.claims, language),
-        fee_note=_fee_note(early, regular, language),
+        claims=tuple(demand_claims),
+        principal_cents=principal,
+        interest_cents=interest,
+        costs_cents=costs,
+        fee_value_cents=fee_value_cents,
+        early=_fee_option(fees.early, base, fees.deadline),
+        regular=_fee_option(fees.regular, base, None),
+        vat_charged=vat_charged,
+        interest_note=_interest_note([claim for claim, _ in claims], language),
+        fee_note=_fee_note(fees.early, fees.regular, language),
         payee_name=collector.account_holder,
         payee_iban=collector.iban,
         payee_bic=collector.bic,
@@ -159,7 +206,7 @@ def build_demand(
     )
 
 
-def _interest_note(claims: Any, language: str) -> str:
+def _interest_note(claims: Sequence[ClaimPosition], language: str) -> str:
     """Say how interest is computed; list the periods of claims that span a
     base-rate change, since the letter prints one rate per claim."""
     parts = []
@@ -220,18 +267,37 @@ def _fee_note(early: law.FeeResult, regular: law.FeeResult, language: str) -> st
 
 
 def document_to_json(document: DemandDocument) -> dict[str, Any]:
-    """Return the document as JSON-ready data (dates as ISO strings)."""
+    """Return the document as JSON-ready data (dates as ISO strings).
 
-    def plain(value: Any) -> Any:
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, dict):
-            return {key: plain(inner) for key, inner in value.items()}
-        if isinstance(value, list | tuple):
-            return [plain(inner) for inner in value]
+    The result equals ``dataclasses.asdict`` with dates turned into strings
+    and tuples into lists; walking the fields directly is several times
+    faster, which counts when a run queues hundreds of thousands of demands.
+    """
+    return _plain(document)  # type: ignore[no-any-return]
+
+
+_LEAVES = frozenset({str, int, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _LEAVES:
         return value
-
-    return plain(dataclasses.asdict(document))  # type: ignore[no-any-return]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(inner) for inner in value]
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(value):
+        names = _FIELD_NAMES[kind] = tuple(
+            field.name for field in dataclasses.fields(value)
+        )
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, dict):
+        return {key: _plain(inner) for key, inner in value.items()}
+    return value
 
 
 def _dates(data: dict[str, Any], *names: str) -> dict[str, Any]:
