@@ -7,12 +7,15 @@ reports, so an event exists exactly when its change was committed.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from kleinkasso.store.api_tables import api_event, webhook_delivery, webhook_endpoint
+from kleinkasso.store.ids import reserve_ids
 
 CASE_OPENED = "case.opened"
 MESSAGE_SENT = "message.sent"
@@ -35,6 +38,16 @@ EVENT_KINDS = (
 )
 
 
+@dataclass(frozen=True)
+class Event:
+    """One event to record with :func:`record_events`."""
+
+    kind: str
+    case_ref: str | None = None
+    item_ref: str | None = None
+    data: dict[str, Any] | None = None
+
+
 def record_event(
     conn: sa.Connection,
     creditor_id: str,
@@ -49,24 +62,52 @@ def record_event(
 
     Returns the event id, which is the cursor of the event feed.
     """
-    event_id = conn.execute(
-        api_event.insert()
-        .values(
-            creditor_id=creditor_id,
-            kind=kind,
-            case_ref=case_ref,
-            item_ref=item_ref,
-            data=data or {},
-            occurred_at=now,
+    event = Event(kind, case_ref=case_ref, item_ref=item_ref, data=data)
+    return record_events(conn, creditor_id, [event], now)[0]
+
+
+def record_events(
+    conn: sa.Connection, creditor_id: str, events: Sequence[Event], now: datetime
+) -> list[int]:
+    """Insert events of one creditor in order and queue their webhook deliveries.
+
+    With more than one event the ids are reserved first. Returns the event
+    ids in the order of ``events``.
+    """
+    if not events:
+        return []
+    rows = [
+        {
+            "creditor_id": creditor_id,
+            "kind": event.kind,
+            "case_ref": event.case_ref,
+            "item_ref": event.item_ref,
+            "data": event.data or {},
+            "occurred_at": now,
+        }
+        for event in events
+    ]
+    if len(rows) == 1:
+        ids = [
+            conn.execute(
+                api_event.insert().returning(api_event.c.id), rows[0]
+            ).scalar_one()
+        ]
+    else:
+        ids = reserve_ids(conn, api_event, len(rows))
+        for event_id, row in zip(ids, rows, strict=True):
+            row["id"] = event_id
+        conn.execute(api_event.insert(), rows)
+    endpoints = (
+        conn.execute(
+            sa.select(webhook_endpoint.c.id).where(
+                webhook_endpoint.c.creditor_id == creditor_id,
+                webhook_endpoint.c.disabled_at.is_(None),
+            )
         )
-        .returning(api_event.c.id)
-    ).scalar_one()
-    endpoints = conn.execute(
-        sa.select(webhook_endpoint.c.id).where(
-            webhook_endpoint.c.creditor_id == creditor_id,
-            webhook_endpoint.c.disabled_at.is_(None),
-        )
-    ).scalars()
+        .scalars()
+        .all()
+    )
     rows = [
         {
             "creditor_id": creditor_id,
@@ -77,11 +118,12 @@ def record_event(
             "attempts": 0,
             "next_attempt_at": now,
         }
+        for event_id in ids
         for endpoint_id in endpoints
     ]
     if rows:
         conn.execute(webhook_delivery.insert(), rows)
-    return int(event_id)
+    return [int(event_id) for event_id in ids]
 
 
 def event_json(row: sa.Row[Any]) -> dict[str, Any]:
