@@ -8,8 +8,10 @@ point and run again without losing or repeating anything.
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,7 +22,7 @@ import sqlalchemy as sa
 
 from kleinkasso import crashpoints, law
 from kleinkasso.api.events import CASE_OPENED, record_event
-from kleinkasso.cases import ledger
+from kleinkasso.cases import ledger, opening
 from kleinkasso.cases.demand import build_demand, document_to_json
 from kleinkasso.cases.position import EARLY_RATE, fee_adjustment
 from kleinkasso.cases.refs import case_ref, creditor_reference
@@ -30,15 +32,17 @@ from kleinkasso.comms.checks import (
     check_document,
 )
 from kleinkasso.policy.creditor_config import CreditorConfig
-from kleinkasso.policy.handover import ItemSnapshot, Outcome, decide
+from kleinkasso.policy.handover import Decision, ItemSnapshot, Outcome, decide
 from kleinkasso.store.schema import (
     case,
     case_balance,
     creditor,
     item,
     item_event,
+    journal_entry,
     outbox,
     party,
+    posting,
 )
 
 log = logging.getLogger(__name__)
@@ -46,7 +50,36 @@ log = logging.getLogger(__name__)
 EVALUATE_CHUNK = 5000
 # Key of the PostgreSQL advisory lock that lets one daily run work at a time.
 RUN_LOCK_KEY = 0x6B6B_7275_6E
-CASE_CHUNK = 200
+CASE_CHUNK = 2000
+FEE_CHUNK = 2000
+# Base of the PostgreSQL advisory lock keys that serialise case numbering,
+# one key per creditor (the CRC-32 of its id is added).
+NUMBERING_LOCK_BASE = 0x6B6B_6E75_0000_0000
+
+
+@dataclass(frozen=True)
+class CustomerRange:
+    """Debtors whose customer_ref is above ``after`` and at most ``upto``.
+
+    ``None`` leaves that side open. Every case belongs to one debtor, so
+    disjoint ranges split a creditor's daily work into parts that can run at
+    the same time without touching the same rows.
+    """
+
+    after: str | None = None
+    upto: str | None = None
+
+    def contains(self, column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+        """Return the SQL condition that ``column`` lies in the range."""
+        conditions = []
+        if self.after is not None:
+            conditions.append(column > self.after)
+        if self.upto is not None:
+            conditions.append(column <= self.upto)
+        return sa.and_(sa.true(), *conditions)
+
+
+ALL_CUSTOMERS = CustomerRange()
 
 
 @dataclass
@@ -92,9 +125,13 @@ def evaluate_items(
     as_of: date,
     now: datetime,
     report: RunReport,
+    customers: CustomerRange = ALL_CUSTOMERS,
 ) -> None:
     """Apply the handover rules to every waiting item of the creditor."""
-    last_id = 0
+    last = ("", 0)
+    # Items with the same dates and flags get the same decision; ERP exports
+    # repeat them thousands of times.
+    seen: dict[tuple[Any, ...], Decision] = {}
     while True:
         with engine.begin() as conn:
             rows = conn.execute(
@@ -115,15 +152,16 @@ def evaluate_items(
                 .where(
                     item.c.creditor_id == config.id,
                     item.c.state == "waiting",
-                    item.c.id > last_id,
+                    customers.contains(item.c.customer_ref),
+                    sa.tuple_(item.c.customer_ref, item.c.id) > sa.tuple_(*last),
                 )
-                .order_by(item.c.id)
+                .order_by(item.c.customer_ref, item.c.id)
                 .limit(EVALUATE_CHUNK)
             ).all()
             if not rows:
                 return
-            last_id = rows[-1].id
-            updates = [_evaluate(row, config, as_of, report) for row in rows]
+            last = (rows[-1].customer_ref, rows[-1].id)
+            updates = [_evaluate(row, config, as_of, report, seen) for row in rows]
             conn.execute(
                 item.update()
                 .where(item.c.id == sa.bindparam("item_id"), item.c.state == "waiting")
@@ -139,7 +177,11 @@ def evaluate_items(
 
 
 def _evaluate(
-    row: sa.Row[Any], config: CreditorConfig, as_of: date, report: RunReport
+    row: sa.Row[Any],
+    config: CreditorConfig,
+    as_of: date,
+    report: RunReport,
+    seen: dict[tuple[Any, ...], Decision],
 ) -> dict[str, Any]:
     report.evaluated += 1
     has_letter = bool(row.street and row.postal_code and row.city)
@@ -147,22 +189,34 @@ def _evaluate(
     reachable = ("email" in channels and row.email) or (
         "letter" in channels and has_letter
     )
-    decision = decide(
-        ItemSnapshot(
-            item_ref=row.item_ref,
-            due_date=row.due_date,
-            invoice_date=row.invoice_date,
-            reminder_date=row.reminder_date,
-            contract_date=row.contract_date,
-            consumer=row.consumer,
-            disputed=row.disputed,
-            category=row.category,
-            is_return=row.source == "returns",
-        ),
-        config.handover,
-        config.mandate_date,
-        as_of,
+    facts = (
+        row.due_date,
+        row.invoice_date,
+        row.reminder_date,
+        row.contract_date,
+        row.consumer,
+        row.disputed,
+        row.category,
+        row.source == "returns",
     )
+    decision = seen.get(facts)
+    if decision is None:
+        decision = seen[facts] = decide(
+            ItemSnapshot(
+                item_ref=row.item_ref,
+                due_date=row.due_date,
+                invoice_date=row.invoice_date,
+                reminder_date=row.reminder_date,
+                contract_date=row.contract_date,
+                consumer=row.consumer,
+                disputed=row.disputed,
+                category=row.category,
+                is_return=row.source == "returns",
+            ),
+            config.handover,
+            config.mandate_date,
+            as_of,
+        )
     outcome, reason = decision.outcome, decision.reason
     if outcome is Outcome.HAND_OVER and not reachable:
         outcome = Outcome.WAIT
@@ -187,33 +241,177 @@ def open_cases(
     as_of: date,
     now: datetime,
     report: RunReport,
+    customers: CustomerRange = ALL_CUSTOMERS,
 ) -> None:
-    """Bundle handed-over items into one case per debtor and queue the demands."""
-    after = ""
+    """Bundle handed-over items into one case per debtor and queue the demands.
+
+    Debtors are taken in chunks of ``CASE_CHUNK``. Each chunk is planned
+    from a read-only snapshot (amounts, fees, demands: the expensive part)
+    and then written in one transaction under the creditor's numbering
+    lock, so runs over disjoint ranges plan at the same time and only take
+    turns to number and store their cases.
+    """
+    after = customers.after
     while True:
-        with engine.begin() as conn:
-            customers = (
-                conn.execute(
-                    sa.select(item.c.customer_ref)
-                    .where(
-                        item.c.creditor_id == config.id,
-                        item.c.state == "handed_over",
-                        item.c.case_id.is_(None),
-                        item.c.customer_ref > after,
-                    )
-                    .group_by(item.c.customer_ref)
-                    .order_by(item.c.customer_ref)
-                    .limit(CASE_CHUNK)
+        with engine.connect() as conn:
+            query = (
+                sa.select(item.c.customer_ref)
+                .where(
+                    item.c.creditor_id == config.id,
+                    item.c.state == "handed_over",
+                    item.c.case_id.is_(None),
+                    customers.contains(item.c.customer_ref),
                 )
-                .scalars()
-                .all()
+                .group_by(item.c.customer_ref)
+                .order_by(item.c.customer_ref)
+                .limit(CASE_CHUNK)
             )
-            if not customers:
+            if after is not None:
+                query = query.where(item.c.customer_ref > after)
+            chunk = conn.execute(query).scalars().all()
+            if not chunk:
                 return
-            after = customers[-1]
-            for customer_ref in customers:
-                _bundle_or_hold(conn, config, customer_ref, as_of, now, report)
+            after = chunk[-1]
+            plan = _plan_chunk(conn, config, chunk[0], chunk[-1], as_of)
+        with numbering_lock(engine, config.id), engine.begin() as conn:
+            _write_chunk(conn, config, plan, as_of, now, report)
         crashpoints.reached("run.cases")
+
+
+@dataclass
+class _ChunkPlan:
+    """What a chunk of debtors needs, as seen in the planning snapshot."""
+
+    first: str
+    last: str
+    # Each debtor's unbundled items as (id, content hash, updated_at), to
+    # detect changes between planning and writing.
+    snapshot: dict[str, list[tuple[Any, ...]]]
+    extend: list[str]
+    planned: list[opening.NewCase]
+    held: list[opening.HeldDebtor]
+
+
+def _unbundled(creditor_id: str, first: str, last: str) -> sa.Select[Any]:
+    return (
+        sa.select(item)
+        .where(
+            item.c.creditor_id == creditor_id,
+            item.c.state == "handed_over",
+            item.c.case_id.is_(None),
+            item.c.customer_ref >= first,
+            item.c.customer_ref <= last,
+        )
+        .order_by(item.c.customer_ref, item.c.due_date, item.c.id)
+    )
+
+
+def _open_case_debtors(
+    conn: sa.Connection, creditor_id: str, first: str, last: str
+) -> set[str]:
+    return set(
+        conn.execute(
+            sa.select(case.c.customer_ref).where(
+                case.c.creditor_id == creditor_id,
+                case.c.status == "open",
+                case.c.customer_ref >= first,
+                case.c.customer_ref <= last,
+            )
+        ).scalars()
+    )
+
+
+def _version(row: sa.Row[Any]) -> tuple[Any, ...]:
+    return (row.id, row.content_sha256, row.updated_at)
+
+
+def _plan_chunk(
+    conn: sa.Connection, config: CreditorConfig, first: str, last: str, as_of: date
+) -> _ChunkPlan:
+    rows = conn.execute(_unbundled(config.id, first, last)).all()
+    with_open_case = _open_case_debtors(conn, config.id, first, last)
+    contacts = {
+        row.customer_ref: row
+        for row in conn.execute(
+            sa.select(party).where(
+                party.c.creditor_id == config.id,
+                party.c.customer_ref >= first,
+                party.c.customer_ref <= last,
+            )
+        )
+    }
+    snapshot: dict[str, list[tuple[Any, ...]]] = {}
+    extend: list[str] = []
+    fresh = []
+    for customer_ref, group in itertools.groupby(rows, lambda row: row.customer_ref):
+        items = list(group)
+        snapshot[customer_ref] = [_version(row) for row in items]
+        if customer_ref in with_open_case:
+            extend.append(customer_ref)
+        else:
+            fresh.append((customer_ref, items, contacts[customer_ref]))
+    planned, held = opening.plan_cases(conn, config, fresh, as_of)
+    return _ChunkPlan(first, last, snapshot, extend, planned, held)
+
+
+def _write_chunk(
+    conn: sa.Connection,
+    config: CreditorConfig,
+    plan: _ChunkPlan,
+    as_of: date,
+    now: datetime,
+    report: RunReport,
+) -> None:
+    """Store a planned chunk; debtors that changed since planning go one by one."""
+    current: dict[str, list[tuple[Any, ...]]] = {}
+    for row in conn.execute(_unbundled(config.id, plan.first, plan.last)):
+        current.setdefault(row.customer_ref, []).append(_version(row))
+    with_open_case = _open_case_debtors(conn, config.id, plan.first, plan.last)
+
+    def unchanged(customer_ref: str) -> bool:
+        return (
+            customer_ref not in with_open_case
+            and current.get(customer_ref) == plan.snapshot[customer_ref]
+        )
+
+    for customer_ref in plan.extend:
+        _bundle_or_hold(conn, config, customer_ref, as_of, now, report)
+    redo = [new.customer_ref for new in plan.planned if not unchanged(new.customer_ref)]
+    for debtor in plan.held:
+        if unchanged(debtor.customer_ref):
+            _hold(conn, config, debtor.customer_ref, debtor.error, now, report)
+        else:
+            redo.append(debtor.customer_ref)
+    for customer_ref in sorted(redo):
+        log.info(
+            "customer %s of creditor %s changed while planned; bundled on its own",
+            customer_ref,
+            config.id,
+        )
+        _bundle_or_hold(conn, config, customer_ref, as_of, now, report)
+    keep = [new for new in plan.planned if unchanged(new.customer_ref)]
+    report.messages_queued += opening.write_cases(conn, config, keep, as_of, now)
+    report.cases_opened += len(keep)
+
+
+@contextmanager
+def numbering_lock(engine: sa.Engine, creditor_id: str) -> Iterator[None]:
+    """Let one transaction at a time number new cases of the creditor.
+
+    On PostgreSQL a session advisory lock is taken before the transaction
+    starts, so the transaction's snapshot already shows the cases the
+    previous holder committed. SQLite lets one writer at a time anyway.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = NUMBERING_LOCK_BASE + zlib.crc32(creditor_id.encode())
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        try:
+            yield
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": key})
 
 
 def _bundle_or_hold(
@@ -232,27 +430,39 @@ def _bundle_or_hold(
     except (IncompleteFirstDemand, InvalidDemandDocumentError) as exc:
         savepoint.rollback()
         report.cases_opened, report.cases_extended, report.messages_queued = counts
-        log.error(
-            "customer %s of creditor %s held back: %s", customer_ref, config.id, exc
-        )
-        conn.execute(
-            item.update()
-            .where(
-                item.c.creditor_id == config.id,
-                item.c.customer_ref == customer_ref,
-                item.c.state == "handed_over",
-                item.c.case_id.is_(None),
-            )
-            .values(
-                state="waiting",
-                reason=f"demand incomplete: {exc}"[:300],
-                updated_at=now,
-            )
-        )
-        report.handed_over -= 1
-        report.waiting += 1
+        _hold(conn, config, customer_ref, exc, now, report)
         return
     savepoint.commit()
+
+
+def _hold(
+    conn: sa.Connection,
+    config: CreditorConfig,
+    customer_ref: str,
+    error: Exception,
+    now: datetime,
+    report: RunReport,
+) -> None:
+    """Put a debtor's unbundled items back to waiting with the demand's error."""
+    log.error(
+        "customer %s of creditor %s held back: %s", customer_ref, config.id, error
+    )
+    conn.execute(
+        item.update()
+        .where(
+            item.c.creditor_id == config.id,
+            item.c.customer_ref == customer_ref,
+            item.c.state == "handed_over",
+            item.c.case_id.is_(None),
+        )
+        .values(
+            state="waiting",
+            reason=f"demand incomplete: {error}"[:300],
+            updated_at=now,
+        )
+    )
+    report.handed_over -= 1
+    report.waiting += 1
 
 
 def _next_case_no(conn: sa.Connection, creditor_id: str) -> int:
@@ -456,16 +666,7 @@ def queue_demand(
             party.c.customer_ref == case_row.customer_ref,
         )
     ).one()
-    channels = []
-    if (
-        "letter" in config.dunning.channels
-        and contact.street
-        and contact.postal_code
-        and contact.city
-    ):
-        channels.append("letter")
-    if "email" in config.dunning.channels and contact.email:
-        channels.append("email")
+    channels = opening.channels_for(config, contact)
     demand = build_demand(conn, config, case_row, contact, as_of)
     # Nothing is queued that the renderer would reject: § 13a Abs. 1 RDG
     # requires every first-demand item before anything is sent.
@@ -513,6 +714,7 @@ def queue_updated_demands(
     as_of: date,
     now: datetime,
     report: RunReport,
+    customers: CustomerRange = ALL_CUSTOMERS,
 ) -> None:
     """Send an updated demand for open cases whose claims the creditor amended.
 
@@ -544,6 +746,7 @@ def queue_updated_demands(
                 .where(
                     case.c.creditor_id == config.id,
                     case.c.status == "open",
+                    customers.contains(case.c.customer_ref),
                     last_amendment.c.at > last_demand.c.at,
                 )
                 .order_by(case.c.id)
@@ -565,6 +768,7 @@ def raise_fees(
     as_of: date,
     now: datetime,
     report: RunReport,
+    customers: CustomerRange = ALL_CUSTOMERS,
 ) -> None:
     """Raise the fee to the regular rate on open cases whose early window has closed."""
     regular = Decimal(config.dunning.regular_fee_rate)
@@ -575,6 +779,7 @@ def raise_fees(
                 .where(
                     case.c.creditor_id == config.id,
                     case.c.status == "open",
+                    customers.contains(case.c.customer_ref),
                     case.c.fee_rate != str(regular),
                     case.c.first_demand_on.is_not(None),
                     case.c.first_demand_on < as_of,
@@ -584,14 +789,120 @@ def raise_fees(
             .scalars()
             .all()
         )
-    for case_id in candidates:
+    for start in range(0, len(candidates), FEE_CHUNK):
         with engine.begin() as conn:
-            row = conn.execute(sa.select(case).where(case.c.id == case_id)).one()
-            if row.status != "open" or row.fee_rate == str(regular):
-                continue
-            deadline = law.simple_case_deadline(row.mandate_date, row.first_demand_on)
-            if deadline >= as_of:
-                continue
-            book_fee(conn, config.id, row, regular, as_of, now)
-            report.fees_raised += 1
+            report.fees_raised += _raise_chunk(
+                conn, config, candidates[start : start + FEE_CHUNK], regular, as_of, now
+            )
         crashpoints.reached("run.fees")
+
+
+def _raise_chunk(
+    conn: sa.Connection,
+    config: CreditorConfig,
+    case_ids: Sequence[int],
+    regular: Decimal,
+    as_of: date,
+    now: datetime,
+) -> int:
+    """Raise the fee of the given cases whose early window closed before ``as_of``.
+
+    Does for many cases what :func:`book_fee` does for one: the fee at the
+    regular rate less what was charged, a reduction never taking more than
+    is still open. Returns the number of cases whose window had closed.
+    """
+    rows = conn.execute(
+        sa.select(case).where(
+            case.c.id.in_(case_ids),
+            case.c.status == "open",
+            case.c.fee_rate != str(regular),
+        )
+    ).all()
+    due = [
+        row
+        for row in rows
+        if law.simple_case_deadline(row.mandate_date, row.first_demand_on) < as_of
+    ]
+    if not due:
+        return 0
+    due_ids = [row.id for row in due]
+    charged = charged_fees(conn, due_ids)
+    balances = {
+        row.case_id: row
+        for row in conn.execute(
+            sa.select(case_balance).where(case_balance.c.case_id.in_(due_ids))
+        )
+    }
+    entries = []
+    for row in due:
+        target, explanation = opening.fee_with_explanation(
+            row.fee_value_cents, row.mandate_date, regular, row.vat_charged
+        )
+        booked = charged.get(row.id, {})
+        balance = balances[row.id]
+        parts = {
+            ledger.DEBTOR_FEE: max(
+                target.fee_cents - booked.get(ledger.DEBTOR_FEE, 0), -balance.fee_cents
+            ),
+            ledger.DEBTOR_EXPENSES: max(
+                target.expenses_cents - booked.get(ledger.DEBTOR_EXPENSES, 0),
+                -balance.expenses_cents,
+            ),
+            ledger.DEBTOR_VAT: max(
+                target.vat_cents - booked.get(ledger.DEBTOR_VAT, 0), -balance.vat_cents
+            ),
+        }
+        if not any(parts.values()):
+            continue
+        charged_before = any(
+            value for value in (balance.fee_cents, balance.paid_cents) if value
+        )
+        entries.append(
+            ledger.Entry(
+                case_id=row.id,
+                kind="fee_adjustment" if charged_before else "fee",
+                booked_on=as_of,
+                rule=opening.FEE_RULE,
+                table_version=target.table_version,
+                lines=[
+                    *(
+                        ledger.Line(account, amount)
+                        for account, amount in parts.items()
+                    ),
+                    ledger.Line(ledger.COLLECTOR_FEES, -sum(parts.values())),
+                ],
+                explanation=explanation,
+            )
+        )
+    if entries:
+        conn.execute(
+            case.update()
+            .where(case.c.id == sa.bindparam("raised_id"))
+            .values(fee_rate=str(regular)),
+            [{"raised_id": entry.case_id} for entry in entries],
+        )
+        ledger.post_many(conn, config.id, entries, now)
+    return len(due)
+
+
+def charged_fees(
+    conn: sa.Connection, case_ids: Sequence[int]
+) -> dict[int, dict[str, int]]:
+    """Return fee, expenses and VAT charged so far per case (payments not
+    deducted), as :func:`~kleinkasso.cases.position.charged_fee` does for one."""
+    rows = conn.execute(
+        sa.select(
+            posting.c.case_id, posting.c.account, sa.func.sum(posting.c.amount_cents)
+        )
+        .join(journal_entry, journal_entry.c.id == posting.c.entry_id)
+        .where(
+            posting.c.case_id.in_(case_ids),
+            posting.c.account.in_(ledger.COLLECTOR_COMPONENTS),
+            journal_entry.c.kind.in_(("fee", "fee_adjustment")),
+        )
+        .group_by(posting.c.case_id, posting.c.account)
+    )
+    totals: dict[int, dict[str, int]] = {}
+    for case_id, account, total in rows:
+        totals.setdefault(case_id, {})[account] = int(total)
+    return totals

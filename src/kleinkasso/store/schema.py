@@ -67,6 +67,9 @@ party = sa.Table(
     sa.Column("consumer", sa.Boolean, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+# Matching a bank credit by the payer's name compares lower-cased names
+# (migration 0006).
+sa.Index("ix_party_name_lower", sa.func.lower(party.c.name))
 
 item = sa.Table(
     "item",
@@ -105,7 +108,15 @@ item = sa.Table(
         "state IN ('waiting', 'handed_over', 'rejected', 'settled', 'cancelled')",
         name="state_known",
     ),
-    sa.Index("ix_item_state", "creditor_id", "state"),
+    # The daily run's lookups by state and debtor range (migration 0006).
+    sa.Index("ix_item_work", "creditor_id", "state", "customer_ref", "id"),
+    sa.Index(
+        "ix_item_unbundled",
+        "creditor_id",
+        "customer_ref",
+        sqlite_where=sa.text("state = 'handed_over' AND case_id IS NULL"),
+        postgresql_where=sa.text("state = 'handed_over' AND case_id IS NULL"),
+    ),
     sa.Index("ix_item_case", "case_id"),
 )
 
@@ -305,6 +316,8 @@ outbox = sa.Table(
         ["creditor_id", "case_id"], ["case.creditor_id", "case.id"]
     ),
     sa.Index("ix_outbox_pending", "status", "id"),
+    # Closing a paid case cancels its pending messages (migration 0006).
+    sa.Index("ix_outbox_case", "case_id"),
 )
 
 settlement = sa.Table(
