@@ -290,3 +290,18 @@ def test_settle_rejects_running_period(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "period 2099-01 has not ended" in result.stderr
     assert not out.exists()
+
+
+def test_run_without_relay_leaves_demands_pending(loaded: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = loaded(
+        "run", "--as-of", "2026-11-16", "--out", out, "--no-relay", "--json"
+    ).json()
+    queued = sum(report["messages_queued"] for report in first["creditors"])
+    assert queued > 100
+    assert (first["relayed"], first["letters_written"]) == (False, 0)
+    assert not out.exists()
+    second = loaded("run", "--as-of", "2026-11-16", "--out", out, "--json").json()
+    assert second["relayed"] is True
+    assert second["letters_written"] + second["emails_written"] == queued
+    assert len(list(out.rglob("*.pdf"))) == second["letters_written"]

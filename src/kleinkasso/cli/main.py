@@ -280,6 +280,13 @@ def run_command(
     creditor: Annotated[
         str | None, typer.Option("--creditor", help="Only this creditor.")
     ] = None,
+    no_relay: Annotated[
+        bool,
+        typer.Option(
+            "--no-relay",
+            help="Queue the demands but leave them pending instead of writing them.",
+        ),
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -289,7 +296,14 @@ def run_command(
     day = parse_day(as_of, "--as-of") if as_of else clock.today()
     engine = _engine(db)
     with handled(creditors.CreditorNotFound):
-        result = daily_run(engine, day, out, clock.now_utc(), creditor_id=creditor)
+        result = daily_run(
+            engine,
+            day,
+            out,
+            clock.now_utc(),
+            creditor_id=creditor,
+            relay_outbox=not no_relay,
+        )
     if as_json:
         print_json(reports.run_summary(result))
         return

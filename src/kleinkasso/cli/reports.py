@@ -334,6 +334,7 @@ def run_summary(result: DailyResult) -> dict[str, Any]:
         "letters_written": result.relay.letters,
         "emails_written": result.relay.emails,
         "messages_failed": result.relay.failed,
+        "relayed": result.relayed,
     }
 
 
@@ -360,6 +361,9 @@ def print_run(result: DailyResult) -> None:
             label, *(str(getattr(report, key)) for report in result.creditors)
         )
     console.print(table)
+    if not result.relayed:
+        console.print("The queued messages stay pending in the outbox (--no-relay).")
+        return
     console.print(
         f"{result.relay.letters} letters and {result.relay.emails} e-mails written to "
         f"{result.out_dir}; {result.relay.failed} failed"
