@@ -76,7 +76,7 @@ def record_events(
     """
     if not events:
         return []
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "creditor_id": creditor_id,
             "kind": event.kind,
@@ -108,7 +108,7 @@ def record_events(
         .scalars()
         .all()
     )
-    rows = [
+    deliveries = [
         {
             "creditor_id": creditor_id,
             "event_id": event_id,
@@ -121,8 +121,8 @@ def record_events(
         for event_id in ids
         for endpoint_id in endpoints
     ]
-    if rows:
-        conn.execute(webhook_delivery.insert(), rows)
+    if deliveries:
+        conn.execute(webhook_delivery.insert(), deliveries)
     return [int(event_id) for event_id in ids]
 
 
