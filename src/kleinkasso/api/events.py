@@ -99,12 +99,7 @@ def record_events(
             row["id"] = event_id
         conn.execute(api_event.insert(), rows)
     endpoints = (
-        conn.execute(
-            sa.select(webhook_endpoint.c.id).where(
-                webhook_endpoint.c.creditor_id == creditor_id,
-                webhook_endpoint.c.disabled_at.is_(None),
-            )
-        )
+        conn.execute(_ACTIVE_ENDPOINTS, {"endpoint_creditor": creditor_id})
         .scalars()
         .all()
     )
@@ -124,6 +119,15 @@ def record_events(
     if deliveries:
         conn.execute(webhook_delivery.insert(), deliveries)
     return [int(event_id) for event_id in ids]
+
+
+# Built once: an event is recorded with every payment, and building and
+# keying a statement costs more than running it.
+_INSERT_EVENT = api_event.insert().returning(api_event.c.id)
+_ACTIVE_ENDPOINTS = sa.select(webhook_endpoint.c.id).where(
+    webhook_endpoint.c.creditor_id == sa.bindparam("endpoint_creditor"),
+    webhook_endpoint.c.disabled_at.is_(None),
+)
 
 
 def event_json(row: sa.Row[Any]) -> dict[str, Any]:

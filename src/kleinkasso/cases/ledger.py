@@ -23,6 +23,7 @@ Accounts (a posting's sign: positive is a debit):
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -162,11 +163,7 @@ def post_many(
         for entry in entries
     ]
     if len(rows) == 1:
-        ids = [
-            conn.execute(
-                journal_entry.insert().returning(journal_entry.c.id), rows[0]
-            ).scalar_one()
-        ]
+        ids = [conn.execute(_INSERT_ENTRY, rows[0]).scalar_one()]
     else:
         ids = reserve_ids(conn, journal_entry, len(rows))
         for entry_id, row in zip(ids, rows, strict=True):
@@ -185,7 +182,7 @@ def post_many(
         for line in lines
     ]
     if postings:
-        conn.execute(posting.insert(), postings)
+        conn.execute(_INSERT_POSTING, postings)
     deltas: dict[int, dict[str, int]] = {}
     for entry, lines in zip(entries, kept, strict=True):
         if entry.case_id is None:
@@ -243,31 +240,45 @@ def _update_balances(
                 | {f"d_{column}": case_deltas[column] for column in columns}
             )
     for columns, rows in groups.items():
-        conn.execute(
-            case_balance.update()
-            .where(case_balance.c.case_id == sa.bindparam("balance_case_id"))
-            .values(
-                {
-                    column: getattr(case_balance.c, column)
-                    + sa.bindparam(f"d_{column}", type_=sa.BigInteger)
-                    for column in columns
-                }
-            ),
-            rows,
+        conn.execute(_balance_update(columns), rows)
+
+
+@functools.cache
+def _balance_update(columns: tuple[str, ...]) -> sa.Update:
+    """Return the statement that adds deltas to ``columns`` of one balance row.
+
+    Statements are built once per column set: building and keying a
+    statement costs more than running it on an indexed row.
+    """
+    return (
+        case_balance.update()
+        .where(case_balance.c.case_id == sa.bindparam("balance_case_id"))
+        .values(
+            {
+                column: getattr(case_balance.c, column)
+                + sa.bindparam(f"d_{column}", type_=sa.BigInteger)
+                for column in columns
+            }
         )
+    )
 
 
 def open_balance(
     conn: sa.Connection, case_id: int
 ) -> dict[tuple[int | None, str], int]:
     """Return the ledger balance of each (item, debtor account) of a case."""
-    rows = conn.execute(
-        sa.select(
-            posting.c.item_id, posting.c.account, sa.func.sum(posting.c.amount_cents)
-        )
-        .where(
-            posting.c.case_id == case_id, posting.c.account.in_(list(BALANCE_COLUMNS))
-        )
-        .group_by(posting.c.item_id, posting.c.account)
-    )
+    rows = conn.execute(_OPEN_BALANCE, {"balance_case_id": case_id})
     return {(item_id, account): int(total) for item_id, account, total in rows}
+
+
+# Statements of the payment path, built once: see _balance_update.
+_INSERT_ENTRY = journal_entry.insert().returning(journal_entry.c.id)
+_INSERT_POSTING = posting.insert()
+_OPEN_BALANCE = (
+    sa.select(posting.c.item_id, posting.c.account, sa.func.sum(posting.c.amount_cents))
+    .where(
+        posting.c.case_id == sa.bindparam("balance_case_id"),
+        posting.c.account.in_(list(BALANCE_COLUMNS)),
+    )
+    .group_by(posting.c.item_id, posting.c.account)
+)

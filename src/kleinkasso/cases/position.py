@@ -107,16 +107,7 @@ def rate_on(case_row: sa.Row[Any], regular_rate: Decimal, on: date) -> Decimal:
 
 def charged_fee(conn: sa.Connection, case_id: int) -> dict[str, int]:
     """Return fee, expenses and VAT charged so far (payments not deducted)."""
-    rows = conn.execute(
-        sa.select(posting.c.account, sa.func.sum(posting.c.amount_cents))
-        .join(journal_entry, journal_entry.c.id == posting.c.entry_id)
-        .where(
-            posting.c.case_id == case_id,
-            posting.c.account.in_(ledger.COLLECTOR_COMPONENTS),
-            journal_entry.c.kind.in_(("fee", "fee_adjustment")),
-        )
-        .group_by(posting.c.account)
-    )
+    rows = conn.execute(_CHARGED_FEE, {"fee_case_id": case_id})
     totals = {account: int(total) for account, total in rows}
     return {account: totals.get(account, 0) for account in ledger.COLLECTOR_COMPONENTS}
 
@@ -143,11 +134,7 @@ def claim_positions(
 ) -> list[ClaimPosition]:
     """Return the claims of a case with interest accrued up to ``as_of``."""
     balances = ledger.open_balance(conn, case_id)
-    rows = conn.execute(
-        sa.select(item)
-        .where(item.c.case_id == case_id)
-        .order_by(item.c.due_date, item.c.id)
-    ).all()
+    rows = conn.execute(_CASE_ITEMS, {"position_case_id": case_id}).all()
     claims = []
     for row in rows:
         principal = balances.get((row.id, ledger.DEBTOR_PRINCIPAL), 0)
@@ -186,10 +173,8 @@ def case_position(
     conn: sa.Connection, case_id: int, as_of: date, regular_rate: Decimal
 ) -> CasePosition:
     """Return what the debtor owes on the case when paying on ``as_of``."""
-    case_row = conn.execute(sa.select(case).where(case.c.id == case_id)).one()
-    balance = conn.execute(
-        sa.select(case_balance).where(case_balance.c.case_id == case_id)
-    ).one()
+    case_row = conn.execute(_CASE, {"position_case_id": case_id}).one()
+    balance = conn.execute(_BALANCE, {"position_case_id": case_id}).one()
     active = case_row.status == "open"
     claims = claim_positions(conn, case_id, as_of, interest=active)
     fee = balance.fee_cents
@@ -237,3 +222,26 @@ def case_position(
         written_off_cents=balance.written_off_cents,
         explanation=explanation,
     )
+
+
+# Built once: these run for every payment and every case shown, and
+# building and keying a statement costs more than running it.
+_CHARGED_FEE = (
+    sa.select(posting.c.account, sa.func.sum(posting.c.amount_cents))
+    .join(journal_entry, journal_entry.c.id == posting.c.entry_id)
+    .where(
+        posting.c.case_id == sa.bindparam("fee_case_id"),
+        posting.c.account.in_(ledger.COLLECTOR_COMPONENTS),
+        journal_entry.c.kind.in_(("fee", "fee_adjustment")),
+    )
+    .group_by(posting.c.account)
+)
+_CASE_ITEMS = (
+    sa.select(item)
+    .where(item.c.case_id == sa.bindparam("position_case_id"))
+    .order_by(item.c.due_date, item.c.id)
+)
+_CASE = sa.select(case).where(case.c.id == sa.bindparam("position_case_id"))
+_BALANCE = sa.select(case_balance).where(
+    case_balance.c.case_id == sa.bindparam("position_case_id")
+)

@@ -75,9 +75,7 @@ def _book_interest(
             explanation.append(
                 {"item_ref": claim.item_ref, **claim.interest.explanation.to_dict()}
             )
-        conn.execute(
-            item.update().where(item.c.id == claim.item_id).values(interest_until=on)
-        )
+        conn.execute(_SET_INTEREST_UNTIL, {"claim_item_id": claim.item_id, "on": on})
     if lines:
         ledger.post(
             conn,
@@ -104,9 +102,7 @@ def _open_total(balance: sa.Row[Any]) -> int:
 
 
 def _balance(conn: sa.Connection, case_id: int) -> sa.Row[Any]:
-    return conn.execute(
-        sa.select(case_balance).where(case_balance.c.case_id == case_id)
-    ).one()
+    return conn.execute(_SELECT_BALANCE, {"balance_case_id": case_id}).one()
 
 
 def _settle_fee_rate(
@@ -149,7 +145,7 @@ def apply_payment(
     """Allocate ``amount_cents`` received on ``booked_on`` to the case."""
     if amount_cents <= 0:
         raise ValueError(f"payment amount must be above 0 cents, got {amount_cents}")
-    case_row = conn.execute(sa.select(case).where(case.c.id == case_id)).one()
+    case_row = conn.execute(_SELECT_CASE, {"payment_case_id": case_id}).one()
     if case_row.status == "open":
         _book_interest(conn, config, case_id, booked_on, now)
         _settle_fee_rate(conn, config, case_row, amount_cents, booked_on, now)
@@ -167,9 +163,7 @@ def apply_payment(
             principal_cents=0,
         )
     ]
-    rows = conn.execute(
-        sa.select(item).where(item.c.case_id == case_id).order_by(item.c.id)
-    ).all()
+    rows = conn.execute(_SELECT_ITEMS, {"payment_case_id": case_id}).all()
     for row in rows:
         claims.append(
             law.OpenClaim(
@@ -320,19 +314,45 @@ def _write_off_residual(
 
 
 def _close_paid(conn: sa.Connection, case_id: int, on: date) -> None:
+    conn.execute(_CLOSE_CASE, {"paid_case_id": case_id, "on": on})
     conn.execute(
-        case.update()
-        .where(case.c.id == case_id, case.c.status == "open")
-        .values(status="paid", closed_on=on)
-    )
-    conn.execute(
-        item.update()
-        .where(item.c.case_id == case_id)
-        .values(state="settled", reason=f"paid on {on}")
+        _SETTLE_ITEMS, {"paid_case_id": case_id, "paid_reason": f"paid on {on}"}
     )
     # Nothing may still go out to a debtor who has paid.
-    conn.execute(
-        outbox.update()
-        .where(outbox.c.case_id == case_id, outbox.c.status == "pending")
-        .values(status="cancelled", last_error="case paid")
+    conn.execute(_CANCEL_MESSAGES, {"paid_case_id": case_id})
+
+
+# The statements of a payment, built once: a statement import applies
+# thousands of payments, and building and keying a statement costs more
+# than running it on an indexed row.
+_SELECT_CASE = sa.select(case).where(case.c.id == sa.bindparam("payment_case_id"))
+_SELECT_BALANCE = sa.select(case_balance).where(
+    case_balance.c.case_id == sa.bindparam("balance_case_id")
+)
+_SELECT_ITEMS = (
+    sa.select(item)
+    .where(item.c.case_id == sa.bindparam("payment_case_id"))
+    .order_by(item.c.id)
+)
+_SET_INTEREST_UNTIL = (
+    item.update()
+    .where(item.c.id == sa.bindparam("claim_item_id"))
+    .values(interest_until=sa.bindparam("on"))
+)
+_CLOSE_CASE = (
+    case.update()
+    .where(case.c.id == sa.bindparam("paid_case_id"), case.c.status == "open")
+    .values(status="paid", closed_on=sa.bindparam("on"))
+)
+_SETTLE_ITEMS = (
+    item.update()
+    .where(item.c.case_id == sa.bindparam("paid_case_id"))
+    .values(state="settled", reason=sa.bindparam("paid_reason"))
+)
+_CANCEL_MESSAGES = (
+    outbox.update()
+    .where(
+        outbox.c.case_id == sa.bindparam("paid_case_id"), outbox.c.status == "pending"
     )
+    .values(status="cancelled", last_error="case paid")
+)

@@ -239,11 +239,14 @@ def _import_entry(
 ) -> None:
     reference_key = bank_ref(account_key, entry)
     with engine.begin() as conn:
-        same_entry = bank_entry.c.statement_pk == statement_pk
-        same_entry = sa.and_(same_entry, bank_entry.c.entry_key == entry.entry_key)
-        if reference_key is not None:
-            same_entry = sa.or_(same_entry, bank_entry.c.bank_ref == reference_key)
-        exists = conn.execute(sa.select(bank_entry.c.id).where(same_entry)).first()
+        exists = conn.execute(
+            _SAME_ENTRY,
+            {
+                "statement_pk": statement_pk,
+                "entry_key": entry.entry_key,
+                "bank_ref": reference_key,
+            },
+        ).first()
         if exists:
             report.already_imported += 1
             return
@@ -308,6 +311,19 @@ def _import_entry(
     report.matched_cents += entry.amount_cents
     report.refund_cents += outcome.refund_cents
     report.paid_in_full += int(outcome.closed_case)
+
+
+# The same booking: the same position in this statement, or the same bank
+# reference in any report. Built once, because it runs for every entry.
+_SAME_ENTRY = sa.select(bank_entry.c.id).where(
+    sa.or_(
+        sa.and_(
+            bank_entry.c.statement_pk == sa.bindparam("statement_pk"),
+            bank_entry.c.entry_key == sa.bindparam("entry_key"),
+        ),
+        bank_entry.c.bank_ref == sa.bindparam("bank_ref"),
+    )
+)
 
 
 def book_credit(
