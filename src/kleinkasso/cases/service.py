@@ -98,24 +98,30 @@ class RunReport:
 
 
 @contextmanager
-def exclusive_run(engine: sa.Engine) -> Iterator[None]:
+def exclusive_run(engine: sa.Engine, *, shared: bool = False) -> Iterator[None]:
     """Hold a database-wide lock while a daily run works.
 
     On PostgreSQL a second run waits for the first and then finds its work
-    done, so two runs never open a case or queue a message twice.
+    done, so two runs never open a case or queue a message twice. Parts of
+    a run over disjoint debtor ranges hold the lock ``shared``: they run
+    beside each other, but not beside a whole run.
     """
     # NOTE: on SQLite nothing is held here; two runs at once on one file may
     # fail with "database is locked" instead of waiting.
     if engine.dialect.name != "postgresql":
         yield
         return
+    mode = "_shared" if shared else ""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": RUN_LOCK_KEY})
+        conn.execute(
+            sa.text(f"SELECT pg_advisory_lock{mode}(:key)"), {"key": RUN_LOCK_KEY}
+        )
         try:
             yield
         finally:
             conn.execute(
-                sa.text("SELECT pg_advisory_unlock(:key)"), {"key": RUN_LOCK_KEY}
+                sa.text(f"SELECT pg_advisory_unlock{mode}(:key)"),
+                {"key": RUN_LOCK_KEY},
             )
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import typer
 
 from kleinkasso import clock, creditors
-from kleinkasso.cli import api_cmd, reports
+from kleinkasso.cli import api_cmd, reports, worker_cmd
 from kleinkasso.cli.common import (
     EXIT_REJECTED,
     DbOption,
@@ -74,6 +74,7 @@ app.add_typer(case_app, name="case")
 app.add_typer(law_app, name="law")
 app.add_typer(payments_app, name="payments")
 api_cmd.register(app)
+worker_cmd.register(app)
 
 CreditorOption = Annotated[
     str, typer.Option("--creditor", help="Creditor id as in its configuration.")
@@ -102,8 +103,10 @@ def main(ctx: typer.Context) -> None:
 
 @app.command()
 def migrate(db: DbOption = None) -> None:
-    """Create or upgrade the database schema."""
-    _engine(db)
+    """Create or upgrade the database schema (with the job queue's on PostgreSQL)."""
+    from kleinkasso.worker.app import install_queue_schema
+
+    install_queue_schema(_engine(db))
     typer.echo("database schema is current")
 
 
