@@ -9,7 +9,7 @@ DEMO_DB := demo-out/demo.db
 DEMO_URL := sqlite:///$(DEMO_DB)
 KK := $(BIN)/kleinkasso
 
-.PHONY: demo test lint check-types clean
+.PHONY: demo test lint check-types clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,14 @@ test: $(STAMP) lint check-types
 		trap 'scripts/pg-test-server stop' EXIT; \
 		KLEINKASSO_TEST_PG_URL=$$url $(BIN)/pytest -q; \
 	fi
+
+# The main job at 100,000 and 1,000,000 open items, each step beside its raw
+# limit, on SQLite (and on PostgreSQL when BENCH_PG_URL is an admin URL such
+# as the one scripts/pg-test-server prints). It rewrites the figures in
+# docs/benchmarks.md and keeps both CPUs busy for a long time.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --items 100000,1000000 --write-docs \
+		$(if $(BENCH_PG_URL),--pg $(BENCH_PG_URL))
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache
