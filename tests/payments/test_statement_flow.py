@@ -7,6 +7,7 @@ within the early window costs 23.92 EUR in total (see test_apply).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -217,6 +218,24 @@ def test_name_and_amount_go_to_review(books: Books) -> None:
             "confidence": 60,
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "payer",
+    [
+        pytest.param("ÖZLEM STRAUSS", id="capital-umlaut-and-ss"),
+        pytest.param("ozlem  strauß", id="no-accent-sharp-s"),
+    ],
+)
+def test_name_folds_alike_on_every_database(books: Books, payer: str) -> None:
+    renamed = replace(RECORD, item_ref="R2", name="Özlem Strauß")
+    import_items(
+        books.engine, "spielwiese", [renamed], source="t", origin="csv", now=NOW
+    )
+    books.statement(Line(EARLY_TOTAL, PAID, "Zahlung", name=payer))
+    row = books.rows()[0]
+    assert row["status"] == "review"
+    assert [s["rule"] for s in row["suggestions"]] == ["name_amount"]
 
 
 def test_assign_books_once(books: Books) -> None:

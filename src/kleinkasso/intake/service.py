@@ -26,6 +26,7 @@ from kleinkasso.cases import ledger
 from kleinkasso.cases.service import book_fee
 from kleinkasso.clock import BERLIN
 from kleinkasso.intake.records import OpenItemRecord, Problem
+from kleinkasso.names import normalize_name
 from kleinkasso.store.schema import case, item, item_event, outbox, party
 from kleinkasso.store.upsert import insert_or_update
 
@@ -207,6 +208,7 @@ def _store_chunk(
             "creditor_id": creditor_id,
             "customer_ref": record.customer_ref,
             **{name: getattr(record, name) for name in PARTY_FIELDS},
+            "name_key": normalize_name(record.name),
             "updated_at": now,
         }
         old = existing.get(record.item_ref)
@@ -228,7 +230,11 @@ def _store_chunk(
         party,
         list(parties.values()),
         keys=("creditor_id", "customer_ref"),
-        update=(*PARTY_FIELDS, "updated_at") if update_parties else ("customer_ref",),
+        update=(
+            (*PARTY_FIELDS, "name_key", "updated_at")
+            if update_parties
+            else ("customer_ref",)
+        ),
     )
     if new_rows:
         conn.execute(item.insert(), new_rows)

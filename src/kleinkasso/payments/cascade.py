@@ -23,12 +23,11 @@ the database on import and from dictionaries in the benchmark.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from kleinkasso.names import normalize_name
 from kleinkasso.payments.matching import case_ref_candidates, pick, rf_candidates
 
 AUTO_APPLY_CONFIDENCE = 75
@@ -100,13 +99,6 @@ class CaseLookup(Protocol):
     def by_name(self, name: str) -> list[Candidate]:
         """Return open cases whose debtor has this name, compared normalized."""
         ...
-
-
-def normalize_name(name: str) -> str:
-    """Return a name folded for comparison: no accents, case or extra spaces."""
-    decomposed = unicodedata.normalize("NFKD", name.replace("ß", "ss"))
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", " ", letters.casefold()).strip()
 
 
 def _amount_fits(candidate: Candidate, amount_cents: int) -> bool:

@@ -7,7 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from kleinkasso.payments.cascade import Candidate, normalize_name
+from kleinkasso.names import normalize_name
+from kleinkasso.payments.cascade import Candidate
 from kleinkasso.store.payment_tables import bank_entry_match
 from kleinkasso.store.schema import bank_entry, case, case_balance, party
 
@@ -87,10 +88,8 @@ class DatabaseLookup:
         return [_candidate(row) for row in rows]
 
     def by_name(self, name: str) -> list[Candidate]:
-        # NOTE: the database compares lower-cased names, so a bank that sends
+        # NOTE: names compare in the given order, so a bank that sends
         # "MUSTER, ERIKA" for Erika Muster finds no candidate here.
-        spaced = " ".join(name.split()).lower()
-        wanted = normalize_name(name)
         rows = self.conn.execute(
             _select()
             .join(
@@ -100,13 +99,10 @@ class DatabaseLookup:
                     party.c.customer_ref == case.c.customer_ref,
                 ),
             )
-            .add_columns(party.c.name.label("party_name"))
             .where(
-                sa.func.lower(party.c.name).in_({spaced, name.lower()}),
+                party.c.name_key == normalize_name(name),
                 case.c.status == "open",
             )
             .order_by(case.c.id)
         )
-        return [
-            _candidate(row) for row in rows if normalize_name(row.party_name) == wanted
-        ]
+        return [_candidate(row) for row in rows]

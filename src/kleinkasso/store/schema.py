@@ -66,10 +66,11 @@ party = sa.Table(
     sa.Column("email", sa.String(254)),
     sa.Column("consumer", sa.Boolean, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # The name as names.normalize_name folds it, for matching a bank
+    # credit by the payer's name (migration 0006).
+    sa.Column("name_key", sa.String(200)),
+    sa.Index("ix_party_name_key", "name_key"),
 )
-# Matching a bank credit by the payer's name compares lower-cased names
-# (migration 0006).
-sa.Index("ix_party_name_lower", sa.func.lower(party.c.name))
 
 item = sa.Table(
     "item",
