@@ -67,8 +67,10 @@ class HeldDebtor:
 
 
 # Amounts repeat at price points and due dates repeat across debtors, so the
-# same fee and interest results recur thousands of times in one run.
-@functools.lru_cache(maxsize=65536)
+# same fee and interest results recur thousands of times in one run. Each
+# result carries its explanation (a few kilobytes), so the caches are kept
+# small enough that memory does not grow with the number of cases.
+@functools.lru_cache(maxsize=8192)
 def fee_with_explanation(
     value_cents: int, mandate_date: date, rate: Decimal, vat: bool
 ) -> tuple[law.FeeResult, dict[str, Any]]:
@@ -77,7 +79,7 @@ def fee_with_explanation(
     return fee, fee.explanation.to_dict()
 
 
-@functools.lru_cache(maxsize=262144)
+@functools.lru_cache(maxsize=16384)
 def _interest(
     principal_cents: int, start: date, as_of: date, consumer: bool
 ) -> law.InterestResult:

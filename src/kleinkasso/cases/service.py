@@ -48,6 +48,9 @@ from kleinkasso.store.schema import (
 log = logging.getLogger(__name__)
 
 EVALUATE_CHUNK = 5000
+# Decisions remembered per run; the cache starts afresh when full, so that
+# memory stays flat however many items are evaluated.
+DECISION_CACHE = 65536
 # Key of the PostgreSQL advisory lock that lets one daily run work at a time.
 RUN_LOCK_KEY = 0x6B6B_7275_6E
 CASE_CHUNK = 2000
@@ -207,6 +210,8 @@ def _evaluate(
     )
     decision = seen.get(facts)
     if decision is None:
+        if len(seen) >= DECISION_CACHE:
+            seen.clear()
         decision = seen[facts] = decide(
             ItemSnapshot(
                 item_ref=row.item_ref,
@@ -778,27 +783,32 @@ def raise_fees(
 ) -> None:
     """Raise the fee to the regular rate on open cases whose early window has closed."""
     regular = Decimal(config.dunning.regular_fee_rate)
-    with engine.connect() as conn:
-        candidates = (
-            conn.execute(
-                sa.select(case.c.id)
-                .where(
-                    case.c.creditor_id == config.id,
-                    case.c.status == "open",
-                    customers.contains(case.c.customer_ref),
-                    case.c.fee_rate != str(regular),
-                    case.c.first_demand_on.is_not(None),
-                    case.c.first_demand_on < as_of,
-                )
-                .order_by(case.c.id)
-            )
-            .scalars()
-            .all()
-        )
-    for start in range(0, len(candidates), FEE_CHUNK):
+    last_id = 0
+    while True:
         with engine.begin() as conn:
+            candidates = (
+                conn.execute(
+                    sa.select(case.c.id)
+                    .where(
+                        case.c.creditor_id == config.id,
+                        case.c.status == "open",
+                        customers.contains(case.c.customer_ref),
+                        case.c.fee_rate != str(regular),
+                        case.c.first_demand_on.is_not(None),
+                        case.c.first_demand_on < as_of,
+                        case.c.id > last_id,
+                    )
+                    .order_by(case.c.id)
+                    .limit(FEE_CHUNK)
+                )
+                .scalars()
+                .all()
+            )
+            if not candidates:
+                return
+            last_id = candidates[-1]
             report.fees_raised += _raise_chunk(
-                conn, config, candidates[start : start + FEE_CHUNK], regular, as_of, now
+                conn, config, candidates, regular, as_of, now
             )
         crashpoints.reached("run.fees")
 
