@@ -55,12 +55,13 @@ test: $(STAMP) lint check-types
 	fi
 
 # The main job at 100,000 and 1,000,000 open items, each step beside its raw
-# limit, on SQLite (and on PostgreSQL when BENCH_PG_URL is an admin URL such
-# as the one scripts/pg-test-server prints). It rewrites the figures in
+# limit, on SQLite. With BENCH_PG_URL (an admin URL such as the one
+# scripts/pg-test-server prints) it also runs on PostgreSQL, at 100,000 items
+# or the sizes in BENCH_PG_ITEMS. It rewrites the figures in
 # docs/benchmarks.md and keeps both CPUs busy for a long time.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --items 100000,1000000 --write-docs \
-		$(if $(BENCH_PG_URL),--pg $(BENCH_PG_URL))
+		$(if $(BENCH_PG_URL),--pg $(BENCH_PG_URL) --pg-items $(or $(BENCH_PG_ITEMS),100000))
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache

@@ -88,6 +88,7 @@ class Settings:
 
     sizes: list[int]
     pg_admin: str | None
+    pg_sizes: list[int] | None
     repeats: int
     letters: int
     credits: int | None
@@ -349,7 +350,6 @@ UNITS = {
 
 def run_benchmark(settings: Settings) -> tuple[list[Figures], dict[str, Any]]:
     """Run every size, database and repeat; return the figures and run facts."""
-    kinds = ["sqlite"] + (["postgresql"] if settings.pg_admin else [])
     relay = not run_supports_no_relay()
     figures: list[Figures] = []
     facts: dict[str, Any] = {"relay_in_daily_run": relay, "generated": {}}
@@ -369,7 +369,7 @@ def run_benchmark(settings: Settings) -> tuple[list[Figures], dict[str, Any]]:
                 "peak_rss_bytes": generated.peak_rss_bytes,
                 "csv_bytes": (data / "open-items.csv").stat().st_size,
             }
-            for kind in kinds:
+            for kind in _kinds(settings, size):
                 by_step = {
                     step: Figures(size, kind, step, unit)
                     for step, unit in UNITS.items()
@@ -387,6 +387,14 @@ def run_benchmark(settings: Settings) -> tuple[list[Figures], dict[str, Any]]:
                         by_step[step].runs.append(run)
                 figures.extend(by_step.values())
     return figures, facts
+
+
+def _kinds(settings: Settings, size: int) -> list[str]:
+    """Return the databases to measure ``size`` items on."""
+    on_pg = settings.pg_admin is not None and (
+        settings.pg_sizes is None or size in settings.pg_sizes
+    )
+    return ["sqlite", "postgresql"] if on_pg else ["sqlite"]
 
 
 def figures_json(figures: list[Figures], facts: dict[str, Any]) -> dict[str, Any]:
@@ -455,6 +463,11 @@ def main() -> None:
         help="open items per data set; a comma-separated list runs each size",
     )
     parser.add_argument("--pg", help="PostgreSQL admin URL; adds a PostgreSQL run")
+    parser.add_argument(
+        "--pg-items",
+        type=_sizes,
+        help="sizes of --items to run on PostgreSQL too (default: every size)",
+    )
     parser.add_argument("--repeats", type=int, default=1, help="runs per size")
     parser.add_argument(
         "--letters", type=int, default=1000, help="queued demands to render"
@@ -491,6 +504,7 @@ def main() -> None:
     settings = Settings(
         sizes=args.items,
         pg_admin=args.pg,
+        pg_sizes=args.pg_items,
         repeats=args.repeats,
         letters=args.letters,
         credits=args.credits,
