@@ -117,3 +117,15 @@ def test_reversal_after_settlement(imported: Cli, tmp_path: Path) -> None:
 
 def _day(text: str) -> date:
     return date.fromisoformat(text)
+
+
+def test_statement_size_limit_is_an_option(cli: Cli, tmp_path: Path) -> None:
+    cli("creditor", "add", "--config", EXAMPLES / "creditor.toml")
+    data = (EXAMPLES / "statement-camt053.xml").read_bytes()
+    # A comment after the root element pads the file past one megabyte.
+    padded = tmp_path / "padded.xml"
+    padded.write_bytes(data + b"<!--" + b" " * 1_000_000 + b"-->\n")
+    small = cli("import", "statement", padded, "--max-mb", "1")
+    assert small.exit_code == 2
+    assert "more than the limit of 1000000" in small.stderr
+    assert cli("import", "statement", padded, "--json").exit_code in (0, 1)

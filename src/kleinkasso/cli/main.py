@@ -39,7 +39,11 @@ from kleinkasso.intake.erp_csv import (
 )
 from kleinkasso.intake.returns import returns_to_records
 from kleinkasso.intake.service import ImportReport, import_items
-from kleinkasso.payments.bankfiles import BankFileError, read_bank_file
+from kleinkasso.payments.bankfiles import (
+    DEFAULT_MAX_BYTES,
+    BankFileError,
+    read_bank_file,
+)
 from kleinkasso.payments.statements import StatementReport, import_statement
 from kleinkasso.policy.creditor_config import ConfigError, load_creditor_config
 from kleinkasso.settlement.documents import write_documents
@@ -237,6 +241,15 @@ def import_returns(
 def import_statement_command(
     file: Annotated[Path, typer.Argument(help="camt.053/052/054 or MT940 statement.")],
     encoding: EncodingOption = None,
+    max_mb: Annotated[
+        int,
+        typer.Option(
+            "--max-mb",
+            min=1,
+            help="Largest file to read, in megabytes (10^6 bytes); larger files "
+            "are rejected before parsing.",
+        ),
+    ] = DEFAULT_MAX_BYTES // 1_000_000,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -245,7 +258,12 @@ def import_statement_command(
     data = read_input(file)
     with handled(BankFileError):
         report = import_statement(
-            engine, data, source=str(file), now=clock.now_utc(), encoding=encoding
+            engine,
+            data,
+            source=str(file),
+            now=clock.now_utc(),
+            encoding=encoding,
+            max_bytes=max_mb * 1_000_000,
         )
     for warning in report.warnings:
         typer.echo(f"warning: {file}: {warning}", err=True)

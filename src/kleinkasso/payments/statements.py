@@ -18,7 +18,12 @@ import sqlalchemy as sa
 
 from kleinkasso import crashpoints
 from kleinkasso.payments.apply import PaymentOutcome, apply_payment
-from kleinkasso.payments.bankfiles import BankEntry, Statement, read_bank_file
+from kleinkasso.payments.bankfiles import (
+    DEFAULT_MAX_BYTES,
+    BankEntry,
+    Statement,
+    read_bank_file,
+)
 from kleinkasso.payments.cascade import Credit, Suggestion, decide, suggest_cases
 from kleinkasso.payments.lookup import DatabaseLookup
 from kleinkasso.payments.refunds import record_refund
@@ -69,9 +74,15 @@ def import_statement(
     source: str,
     now: datetime,
     encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> StatementReport:
-    """Read a camt.052/053/054 or MT940 file and apply its credits."""
-    bank_file = read_bank_file(data, filename=source, encoding=encoding)
+    """Read a camt.052/053/054 or MT940 file and apply its credits.
+
+    A file larger than ``max_bytes`` is rejected before it is parsed.
+    """
+    bank_file = read_bank_file(
+        data, filename=source, encoding=encoding, max_bytes=max_bytes
+    )
     report = StatementReport(source=source, kind=bank_file.kind)
     report.warnings.extend(bank_file.warnings)
     digest = hashlib.sha256(data).hexdigest()

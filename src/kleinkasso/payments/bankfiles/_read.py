@@ -62,7 +62,7 @@ def read_bank_file(
         raise BankFileError(
             filename,
             f"file has {len(data)} bytes, more than the limit of {max_bytes}; "
-            "pass a larger max_bytes to read it",
+            "pass a larger max_bytes (--max-mb on the command line) to read it",
         )
     data = bytes(data)
     if not data.strip():
