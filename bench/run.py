@@ -288,7 +288,10 @@ def run_once(
         )
         # Exit status 1: the file was imported but has warnings.
         imported = measure(
-            _kleinkasso("import", "statement", statement, "--db", url, "--json"),
+            _kleinkasso(
+                *("import", "statement", statement, "--db", url, "--json"),
+                *("--max-mb", _megabytes(statement)),
+            ),
             accept=(0, 1),
             env=env,
         )
@@ -330,6 +333,11 @@ def run_once(
             _json(raw)["rows"],
         )
     return steps
+
+
+def _megabytes(path: Path) -> int:
+    """Return the size limit in megabytes that lets ``path`` be read."""
+    return max(50, path.stat().st_size // 1_000_000 + 1)
 
 
 def _column_map(data: Path) -> dict[str, str]:
