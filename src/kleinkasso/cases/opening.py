@@ -1,6 +1,6 @@
 """Open new cases for many debtors in one transaction.
 
-Most debtors a run sees have no open case yet. For them everything the
+Most debtors in a run have no open case yet. For them everything the
 per-case path looks up in the database is already in memory: the handed-over
 items, the debtor's address, and a ledger that starts empty. This module
 computes the amounts and the demand of each new case in Python and writes
@@ -127,7 +127,10 @@ def plan_case(
     provisional_ref: str,
     as_of: date,
 ) -> NewCase:
-    """Compute a new case's fee and first demand; raise if the demand is bad.
+    """Compute a new case's fee and first demand.
+
+    Raises IncompleteFirstDemand or InvalidDemandDocumentError when the
+    demand lacks what § 13a RDG requires or cannot be printed.
 
     ``items`` are the debtor's handed-over item rows in due-date order. The
     demand carries ``provisional_ref`` until :func:`write_cases` sets the

@@ -16,9 +16,9 @@ def reserve_ids(conn: sa.Connection, table: sa.Table, count: int) -> list[int]:
 
     PostgreSQL draws them from the column's sequence, so concurrent
     transactions never get the same value. SQLite continues after the
-    largest id; an update that matches no row first takes the database's
-    write lock for the transaction, so no other connection can insert until
-    it commits.
+    largest id. Before that, an update that matches no row takes the
+    database's write lock, which the transaction holds until it ends, so no
+    other connection can insert in between.
     """
     if count <= 0:
         return []
