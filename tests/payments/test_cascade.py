@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from kleinkasso.cases.refs import creditor_reference
+from kleinkasso.names import normalize_name
 from kleinkasso.payments.cascade import (
     AUTO_APPLY_CONFIDENCE,
     Candidate,
     Credit,
     MemoryLookup,
     decide,
-    normalize_name,
     suggest_cases,
 )
 
