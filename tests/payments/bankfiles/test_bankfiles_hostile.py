@@ -62,7 +62,7 @@ def test_size_limit_checked_first() -> None:
     assert time.perf_counter() - started < 1.0
     assert raised.value.reason == (
         f"file has {len(data)} bytes, more than the limit of 1000; pass a larger "
-        "max_bytes to read it"
+        "max_bytes (--max-mb on the command line) to read it"
     )
 
 
