@@ -56,6 +56,7 @@ from make_open_items import (  # noqa: E402
 )
 from schwifty import IBAN  # noqa: E402
 
+from kleinkasso.intake.erp_csv import COLUMNS  # noqa: E402
 from kleinkasso.store.db import make_engine  # noqa: E402
 from kleinkasso.store.schema import case, outbox  # noqa: E402
 
@@ -106,27 +107,9 @@ RETURN_EVERY = 300  # one debtor in RETURN_EVERY has a returned direct debit
 RETURN_REASONS = ("MS03", "AC04", "AM04", "MD06", "MS02")
 DEBTOR_BANK_CODES = ("10010010", "50010517", "43060967", "70150000", "20050550")
 
-FIELDS = (
-    "item_ref",
-    "customer_ref",
-    "name",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "email",
-    "consumer",
-    "subject",
-    "contract_date",
-    "invoice_date",
-    "due_date",
-    "amount",
-    "currency",
-    "reminder_date",
-    "return_charges",
-    "disputed",
-    "category",
-)
+# The export's columns: every field the CSV reader knows but the return
+# reason, which only returned debits carry.
+FIELDS = tuple(name for name in COLUMNS if name != "return_reason")
 
 
 @dataclass
