@@ -3,10 +3,10 @@
 Most debtors in a run have no open case yet. For them everything the
 per-case path looks up in the database is already in memory: the handed-over
 items, the debtor's address, and a ledger that starts empty. This module
-computes the amounts and the demand of each new case in Python and writes
+computes the amounts and the demand of each new case in Python. It writes
 cases, balances, journal entries, postings, item links, events and outbox
-rows with one statement per table, so the cost per case is a few rows of
-inserts instead of dozens of round trips. The results are the same as
+rows with one statement per table, so a case costs a few inserted rows
+instead of dozens of round trips. The results are the same as
 bundling each debtor on its own (``service._bundle``).
 """
 
@@ -26,7 +26,7 @@ from kleinkasso import crashpoints, law
 from kleinkasso.api.events import CASE_OPENED, Event, record_events
 from kleinkasso.cases import ledger
 from kleinkasso.cases.demand import DemandFees, compose_demand, document_to_json
-from kleinkasso.cases.position import EARLY_RATE, ClaimPosition
+from kleinkasso.cases.position import EARLY_RATE, ClaimPosition, fee_entry
 from kleinkasso.cases.refs import case_ref, creditor_reference
 from kleinkasso.comms.checks import (
     IncompleteFirstDemand,
@@ -41,7 +41,6 @@ from kleinkasso.store.schema import case, case_balance, creditor, item, outbox
 log = logging.getLogger(__name__)
 
 HANDOVER_RULE = "handover of claims in default (§§ 280, 286 BGB)"
-FEE_RULE = "Nr. 2300, 7002, 7008 VV RVG; § 13 RVG; § 13e RDG"
 
 
 @dataclass
@@ -374,19 +373,15 @@ def _handover_entry(case_id: int, new: NewCase, as_of: date) -> ledger.Entry:
 
 
 def _fee_entry(case_id: int, new: NewCase, as_of: date) -> ledger.Entry:
-    fee = new.fee
-    total = fee.fee_cents + fee.expenses_cents + fee.vat_cents
-    return ledger.Entry(
-        case_id=case_id,
-        kind="fee",
+    entry = fee_entry(
+        case_id,
+        new.fee,
+        new.fee_explanation,
+        charged={},
+        still_open={},
+        charged_before=False,
         booked_on=as_of,
-        rule=FEE_RULE,
-        table_version=fee.table_version,
-        lines=[
-            ledger.Line(ledger.DEBTOR_FEE, fee.fee_cents),
-            ledger.Line(ledger.DEBTOR_EXPENSES, fee.expenses_cents),
-            ledger.Line(ledger.DEBTOR_VAT, fee.vat_cents),
-            ledger.Line(ledger.COLLECTOR_FEES, -total),
-        ],
-        explanation=new.fee_explanation,
     )
+    # A case holds at least one claim of a cent or more, so its fee is above 0.
+    assert entry is not None, f"no fee for new case of customer {new.customer_ref}"
+    return entry

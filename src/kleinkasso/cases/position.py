@@ -9,6 +9,7 @@ creditor's regular rate (0.9 by default) afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -127,6 +128,57 @@ def fee_adjustment(
         expenses_cents=target.expenses_cents - charged[ledger.DEBTOR_EXPENSES],
         vat_cents=target.vat_cents - charged[ledger.DEBTOR_VAT],
     )
+
+
+FEE_RULE = "Nr. 2300, 7002, 7008 VV RVG; § 13 RVG; § 13e RDG"
+
+
+def fee_entry(
+    case_id: int,
+    target: law.FeeResult,
+    explanation: Mapping[str, Any],
+    *,
+    charged: Mapping[str, int],
+    still_open: Mapping[str, int],
+    charged_before: bool,
+    booked_on: date,
+) -> ledger.Entry | None:
+    """Return the journal entry that brings the charged fee to ``target``.
+
+    ``charged`` and ``still_open`` give, per collector account, what was
+    charged so far and what the debtor still owes. A reduction never takes
+    away more than is still open of a component. Returns None when nothing
+    changes.
+    """
+    parts = {
+        account: max(
+            getattr(target, COMPONENT_CENTS[account]) - charged.get(account, 0),
+            -still_open.get(account, 0),
+        )
+        for account in ledger.COLLECTOR_COMPONENTS
+    }
+    if not any(parts.values()):
+        return None
+    return ledger.Entry(
+        case_id=case_id,
+        kind="fee_adjustment" if charged_before else "fee",
+        booked_on=booked_on,
+        rule=FEE_RULE,
+        table_version=target.table_version,
+        lines=[
+            *(ledger.Line(account, amount) for account, amount in parts.items()),
+            ledger.Line(ledger.COLLECTOR_FEES, -sum(parts.values())),
+        ],
+        explanation=explanation,
+    )
+
+
+# The FeeResult field of each collector account.
+COMPONENT_CENTS = {
+    ledger.DEBTOR_FEE: "fee_cents",
+    ledger.DEBTOR_EXPENSES: "expenses_cents",
+    ledger.DEBTOR_VAT: "vat_cents",
+}
 
 
 def claim_positions(

@@ -24,7 +24,7 @@ from kleinkasso import crashpoints, law
 from kleinkasso.api.events import CASE_OPENED, record_event
 from kleinkasso.cases import ledger, opening
 from kleinkasso.cases.demand import build_demand, document_to_json
-from kleinkasso.cases.position import EARLY_RATE, fee_adjustment
+from kleinkasso.cases.position import EARLY_RATE, charged_fee, fee_entry
 from kleinkasso.cases.refs import case_ref, creditor_reference
 from kleinkasso.comms.checks import (
     IncompleteFirstDemand,
@@ -257,10 +257,10 @@ def open_cases(
     """Bundle handed-over items into one case per debtor and queue the demands.
 
     Debtors are taken in chunks of ``CASE_CHUNK``. Each chunk is planned
-    from a read-only snapshot (amounts, fees, demands: the expensive part)
-    and then written in one transaction under the creditor's numbering
-    lock, so runs over disjoint ranges plan at the same time and only take
-    turns to number and store their cases.
+    from a read-only snapshot, which is the expensive part: amounts, fees
+    and demands. It is then written in one transaction under the creditor's
+    numbering lock. So runs over disjoint ranges plan at the same time and
+    take turns only to number and store their cases.
     """
     after = customers.after
     while True:
@@ -291,7 +291,7 @@ def open_cases(
 
 @dataclass
 class _ChunkPlan:
-    """What a chunk of debtors needs, as seen in the planning snapshot."""
+    """The plan of one chunk of debtors, made from a read-only snapshot."""
 
     first: str
     last: str
@@ -626,40 +626,47 @@ def book_fee(
     Returns the amount booked (negative when the fee goes down). A reduction
     never takes away more than is still open of each component.
     """
-    adjust = fee_adjustment(conn, case_row, rate, case_row.fee_value_cents)
-    balances = conn.execute(
+    target = law.collection_fee(
+        case_row.fee_value_cents, case_row.mandate_date, rate, vat=case_row.vat_charged
+    )
+    balance = conn.execute(
         sa.select(case_balance).where(case_balance.c.case_id == case_row.id)
     ).one()
-    parts = {
-        ledger.DEBTOR_FEE: max(adjust.fee_cents, -balances.fee_cents),
-        ledger.DEBTOR_EXPENSES: max(adjust.expenses_cents, -balances.expenses_cents),
-        ledger.DEBTOR_VAT: max(adjust.vat_cents, -balances.vat_cents),
-    }
-    total = sum(parts.values())
-    if not any(parts.values()):
-        return 0
-    charged_before = any(
-        value for value in (balances.fee_cents, balances.paid_cents) if value
-    )
-    ledger.post(
-        conn,
-        creditor_id=creditor_id,
-        case_id=case_row.id,
-        kind="fee_adjustment" if charged_before else "fee",
+    entry = fee_entry(
+        case_row.id,
+        target,
+        target.explanation.to_dict(),
+        charged=charged_fee(conn, case_row.id),
+        still_open=_open_fee(balance),
+        charged_before=_fee_charged_before(balance),
         booked_on=booked_on,
-        rule="Nr. 2300, 7002, 7008 VV RVG; § 13 RVG; § 13e RDG",
-        table_version=adjust.fee.table_version,
-        lines=[
-            *(ledger.Line(account, amount) for account, amount in parts.items()),
-            ledger.Line(ledger.COLLECTOR_FEES, -total),
-        ],
-        now=now,
-        explanation=adjust.fee.explanation.to_dict(),
     )
+    if entry is None:
+        return 0
+    ledger.post_many(conn, creditor_id, [entry], now)
     conn.execute(
         case.update().where(case.c.id == case_row.id).values(fee_rate=str(rate))
     )
-    return int(total)
+    return sum(
+        line.amount_cents
+        for line in entry.lines
+        if line.account in ledger.COLLECTOR_COMPONENTS
+    )
+
+
+def _open_fee(balance: sa.Row[Any]) -> dict[str, int]:
+    """Return what the debtor still owes of each collector component."""
+    return {
+        ledger.DEBTOR_FEE: balance.fee_cents,
+        ledger.DEBTOR_EXPENSES: balance.expenses_cents,
+        ledger.DEBTOR_VAT: balance.vat_cents,
+    }
+
+
+def _fee_charged_before(balance: sa.Row[Any]) -> bool:
+    """Return whether a fee or a payment is on the case, so that a new fee
+    entry adjusts an earlier one."""
+    return bool(balance.fee_cents or balance.paid_cents)
 
 
 def queue_demand(
@@ -854,42 +861,18 @@ def _raise_chunk(
         target, explanation = opening.fee_with_explanation(
             row.fee_value_cents, row.mandate_date, regular, row.vat_charged
         )
-        booked = charged.get(row.id, {})
         balance = balances[row.id]
-        parts = {
-            ledger.DEBTOR_FEE: max(
-                target.fee_cents - booked.get(ledger.DEBTOR_FEE, 0), -balance.fee_cents
-            ),
-            ledger.DEBTOR_EXPENSES: max(
-                target.expenses_cents - booked.get(ledger.DEBTOR_EXPENSES, 0),
-                -balance.expenses_cents,
-            ),
-            ledger.DEBTOR_VAT: max(
-                target.vat_cents - booked.get(ledger.DEBTOR_VAT, 0), -balance.vat_cents
-            ),
-        }
-        if not any(parts.values()):
-            continue
-        charged_before = any(
-            value for value in (balance.fee_cents, balance.paid_cents) if value
+        entry = fee_entry(
+            row.id,
+            target,
+            explanation,
+            charged=charged.get(row.id, {}),
+            still_open=_open_fee(balance),
+            charged_before=_fee_charged_before(balance),
+            booked_on=as_of,
         )
-        entries.append(
-            ledger.Entry(
-                case_id=row.id,
-                kind="fee_adjustment" if charged_before else "fee",
-                booked_on=as_of,
-                rule=opening.FEE_RULE,
-                table_version=target.table_version,
-                lines=[
-                    *(
-                        ledger.Line(account, amount)
-                        for account, amount in parts.items()
-                    ),
-                    ledger.Line(ledger.COLLECTOR_FEES, -sum(parts.values())),
-                ],
-                explanation=explanation,
-            )
-        )
+        if entry is not None:
+            entries.append(entry)
     if entries:
         conn.execute(
             case.update()
