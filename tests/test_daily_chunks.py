@@ -26,7 +26,8 @@ def test_chunks_cover_every_debtor_once(tmp_path: Path) -> None:
             .scalars()
             .all()
         )
-    assert chunks[0].after is None and chunks[-1].upto is None
+    assert chunks[0].after is None
+    assert chunks[-1].upto is None
     assert len(chunks) == -(-len(debtors) // 7)
     for ref in debtors:
         assert sum(_inside(chunk, ref) for chunk in chunks) == 1, ref

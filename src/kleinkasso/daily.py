@@ -169,8 +169,8 @@ def run_chunk(
     """Do the creditor's daily work for the debtors in ``customers``.
 
     The outbox is not delivered. Chunks of disjoint ranges may run at the
-    same time in different processes, but not beside a whole daily run;
-    each is safe to kill and run again.
+    same time in different processes, but not beside a whole daily run.
+    Each chunk is safe to kill and run again.
     """
     with engine.connect() as conn:
         config = creditors.load(conn, creditor_id)

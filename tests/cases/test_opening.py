@@ -197,7 +197,7 @@ def test_chunks_and_ranges_open_every_case_once(
     assert unbundled == 0
 
 
-def test_item_changed_after_planning_is_bundled_on_its_own(
+def test_changed_debtor_bundled_alone(
     bulk: tuple[sa.Engine, CreditorConfig],
 ) -> None:
     engine, config = bulk

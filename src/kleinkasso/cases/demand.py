@@ -270,8 +270,8 @@ def document_to_json(document: DemandDocument) -> dict[str, Any]:
     """Return the document as JSON-ready data (dates as ISO strings).
 
     The result equals ``dataclasses.asdict`` with dates turned into strings
-    and tuples into lists; walking the fields directly is several times
-    faster, which counts when a run queues hundreds of thousands of demands.
+    and tuples into lists. Walking the fields directly is faster, which
+    counts when a run queues hundreds of thousands of demands.
     """
     return _plain(document)  # type: ignore[no-any-return]
 

@@ -168,10 +168,14 @@ def daily_run(
     engine = _engine(context)
     run_id = _job_id(context)
     ranges = plan_chunks(engine, creditor_id, size=chunk_size)
+
     # Only a retried planner can find jobs of its own run in the queue.
     # NOTE: if debtors were imported between the two attempts, the ranges can
-    # differ and overlapping chunks run again; their steps skip done work.
-    done = _live_locks(engine, run_lock(run_id, "")) if context.job.attempts else set()
+    # differ and overlapping chunks run again. Their steps skip done work.
+    done = set()
+    if context.job.attempts:
+        done = _live_locks(engine, run_lock(run_id, ""))
+
     deferred = 0
     for customers in ranges:
         lock = run_lock(run_id, f"chunk:{customers.after or ''}")
@@ -185,6 +189,7 @@ def daily_run(
             upto=customers.upto,
         )
         deferred += chunk_job is not None
+
     _defer(
         plan_relay,
         run_lock(run_id, "relay-plan"),
